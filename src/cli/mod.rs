@@ -1,0 +1,53 @@
+//! The headless commands: `validate`, `export`. Same engine as the GUI.
+
+mod export;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: findings (errors, or warnings with `--fail-on warning`).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: input could not be read or parsed, or bad arguments.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "egress-studio",
+    version,
+    about = "Design, validate and export Istio egress (ServiceEntry, DestinationRule)",
+    long_about = "Design, validate and export Istio egress: ServiceEntry and DestinationRule.\n\n\
+                  With no subcommand, opens FILE... in the desktop editor.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Files to open in the editor.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests with Istio's own rules. Exit 0 = no errors, 1 = errors found, 2 = could not read/parse input.
+    Validate(validate::ValidateArgs),
+    /// Write manifests out: one multi-document stream (stdout or -o FILE) or one file per resource (--split DIR).
+    Export(export::ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Output {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Runs a subcommand and returns the process exit code.
+pub fn run(command: Command) -> u8 {
+    match command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Export(args) => export::run(&args),
+    }
+}

@@ -1,0 +1,220 @@
+//! `egress-studio validate`.
+
+use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
+use crate::validate::{self, IstioVersion, Located, Severity};
+use crate::yaml::{SourceFile, Workspace};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Judge fields and rules as this Istio release does (1.31 = master).
+    #[arg(long, default_value_t = IstioVersion::LATEST_GA, value_parser = parse_version)]
+    pub istio_version: IstioVersion,
+    /// Which severity makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Manifests to check; `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+fn parse_version(s: &str) -> Result<IstioVersion, String> {
+    s.parse()
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    files: Vec<JsonFile>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFile {
+    path: String,
+    documents: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: String,
+    document: usize,
+    line: usize,
+    column: usize,
+    kind: &'a str,
+    namespace: &'a str,
+    name: &'a str,
+    severity: Severity,
+    code: &'a str,
+    path: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    resources: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+pub fn run(args: &ValidateArgs) -> u8 {
+    let mut workspace = Workspace::default();
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    for path in &args.files {
+        match SourceFile::read(path) {
+            Ok(f) => workspace.files.push(f),
+            Err(e) => unreadable.push((path.display().to_string(), e.to_string())),
+        }
+    }
+    let opts = validate::Options {
+        istio_version: args.istio_version,
+    };
+    let mut found = validate::check(&workspace, &opts);
+    found.sort_by_key(|d| (d.at.file, d.line, d.column));
+
+    let resources = workspace
+        .files
+        .iter()
+        .flat_map(|f| f.items())
+        .filter(|(_, i)| i.is_istio())
+        .count();
+    let errors = found
+        .iter()
+        .filter(|d| d.diagnostic.severity == Severity::Error)
+        .count();
+    let warnings = found
+        .iter()
+        .filter(|d| d.diagnostic.severity == Severity::Warning)
+        .count();
+    let parse_failed = workspace
+        .files
+        .iter()
+        .flat_map(|f| f.documents.iter())
+        .any(|d| {
+            d.error
+                .as_ref()
+                .is_some_and(|e| validate::is_unreadable(e.class))
+        });
+
+    match args.output {
+        Output::Text => {
+            for (path, message) in &unreadable {
+                eprintln!(
+                    "{path}: error: {}",
+                    message
+                        .strip_prefix(&format!("{path}: "))
+                        .unwrap_or(message)
+                );
+            }
+            for d in &found {
+                println!("{}", text_line(&workspace, d));
+            }
+            if found.is_empty() && unreadable.is_empty() {
+                eprintln!("{resources} resources checked, no findings");
+            } else {
+                eprintln!("{resources} resources checked: {errors} errors, {warnings} warnings");
+            }
+        }
+        Output::Json => {
+            let mut files: Vec<JsonFile> = workspace
+                .files
+                .iter()
+                .map(|f| JsonFile {
+                    path: f.display_path(),
+                    documents: f.document_count(),
+                    error: None,
+                })
+                .collect();
+            for (path, message) in &unreadable {
+                eprintln!("{message}");
+                files.push(JsonFile {
+                    path: path.clone(),
+                    documents: 0,
+                    error: Some(message.clone()),
+                });
+            }
+            let diagnostics = found
+                .iter()
+                .map(|d| json_diagnostic(&workspace, d))
+                .collect();
+            let report = JsonReport {
+                files,
+                diagnostics,
+                summary: JsonSummary {
+                    resources,
+                    errors,
+                    warnings,
+                },
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("cannot write JSON: {e}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
+    }
+    if !unreadable.is_empty() || parse_failed {
+        return EXIT_BAD_INPUT;
+    }
+    let failing = match args.fail_on {
+        FailOn::Error => errors,
+        FailOn::Warning => errors + warnings,
+    };
+    if failing > 0 { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn text_line(ws: &Workspace, l: &Located) -> String {
+    let d = &l.diagnostic;
+    let file = ws.files[l.at.file].display_path();
+    let what = if d.resource.kind.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", d.resource)
+    };
+    let path = if d.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", d.path)
+    };
+    format!(
+        "{file}:{}:{}: {}[{}]{what}{path}: {}",
+        l.line,
+        l.column,
+        d.severity.as_str(),
+        d.code,
+        d.message
+    )
+}
+
+fn json_diagnostic<'a>(ws: &Workspace, l: &'a Located) -> JsonDiagnostic<'a> {
+    let d = &l.diagnostic;
+    let file = &ws.files[l.at.file];
+    JsonDiagnostic {
+        file: file.display_path(),
+        document: file.documents[l.at.document].ordinal,
+        line: l.line,
+        column: l.column,
+        kind: &d.resource.kind,
+        namespace: &d.resource.namespace,
+        name: &d.resource.name,
+        severity: d.severity,
+        code: &d.code,
+        path: &d.path,
+        message: &d.message,
+    }
+}

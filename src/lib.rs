@@ -1,0 +1,8 @@
+//! egress-studio: a desktop editor and CLI for Istio egress.
+//!
+//! Layers depend only downward: `cli` → `validate` → `yaml` → `model`.
+
+pub mod cli;
+pub mod model;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,90 @@
+//! The diagnostic value every rule returns.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Which resource a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
+pub struct ResourceId {
+    pub kind: String,
+    /// As written, or `default` (what `istioctl validate` assumes).
+    pub namespace: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+/// One finding about one field of one resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable rule id: `SE11`, `TLS3`, `CRD-ENUM`, `IST0128`, …
+    pub code: String,
+    pub resource: ResourceId,
+    /// Field path inside the resource, e.g. `spec.ports[1].name`; empty for the whole resource.
+    pub path: String,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        severity: Severity,
+        code: &str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code: code.to_string(),
+            resource: ResourceId::default(),
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn error(code: &str, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Error, code, path, message)
+    }
+
+    pub fn warning(code: &str, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, code, path, message)
+    }
+}
+
+/// Where in the workspace: indexes of file, document and item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Site {
+    pub file: usize,
+    pub document: usize,
+    pub item: Option<usize>,
+}
+
+/// A diagnostic with its place in the workspace and its file-level line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub at: Site,
+    pub line: usize,
+    pub column: usize,
+    pub diagnostic: Diagnostic,
+}

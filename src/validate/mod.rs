@@ -1,0 +1,111 @@
+//! Istio's own validation rules, as pure functions over the workspace.
+//!
+//! Rule ids follow `istio/validation.md` (SE11, TLS3, …); schema and CEL rules of
+//! the CRDs carry `CRD-…` codes; cross-resource findings carry `IST…`-style codes.
+//! Nothing here does I/O.
+
+mod diagnostic;
+mod version;
+
+pub use diagnostic::*;
+pub use version::IstioVersion;
+
+use crate::model::Resource;
+use crate::yaml::{LoadErrorClass, Workspace};
+
+/// What to check against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    pub istio_version: IstioVersion,
+}
+
+/// Diagnostics of one resource alone (no cross-resource checks). Paths are relative
+/// to the resource (`spec.ports[1].name`).
+pub fn check_resource(resource: &Resource, opts: &Options) -> Vec<Diagnostic> {
+    let _ = (resource, opts);
+    Vec::new()
+}
+
+/// Every diagnostic of the workspace, located: load errors, per-resource rules and
+/// cross-resource analysis.
+pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
+    let mut out = Vec::new();
+    for (fi, file) in workspace.files.iter().enumerate() {
+        for (di, doc) in file.documents.iter().enumerate() {
+            if let Some(err) = &doc.error {
+                out.push(Located {
+                    at: Site {
+                        file: fi,
+                        document: di,
+                        item: None,
+                    },
+                    line: err.pos.line,
+                    column: err.pos.column,
+                    diagnostic: Diagnostic {
+                        severity: Severity::Error,
+                        code: err.class.code().into(),
+                        resource: ResourceId::default(),
+                        path: err.path.clone().unwrap_or_default(),
+                        message: err.message.clone(),
+                    },
+                });
+                continue;
+            }
+            let mut positions = None;
+            for (ii, item) in doc.items.iter().enumerate() {
+                let id = ResourceId {
+                    kind: item.kind.clone(),
+                    namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
+                    name: item.name.clone(),
+                };
+                let site = Site {
+                    file: fi,
+                    document: di,
+                    item: Some(ii),
+                };
+                match &item.resource {
+                    Err(err) => {
+                        let prefix = item.path_prefix();
+                        let path = err.path.clone().unwrap_or_default();
+                        out.push(Located {
+                            at: site,
+                            line: err.pos.line,
+                            column: err.pos.column,
+                            diagnostic: Diagnostic {
+                                severity: Severity::Error,
+                                code: err.class.code().into(),
+                                resource: id,
+                                path: path.strip_prefix(&prefix).unwrap_or(&path).to_string(),
+                                message: err.message.clone(),
+                            },
+                        });
+                    }
+                    Ok(resource) => {
+                        let found = check_resource(resource, opts);
+                        if found.is_empty() {
+                            continue;
+                        }
+                        let positions = positions.get_or_insert_with(|| doc.positions());
+                        let prefix = item.path_prefix();
+                        for mut d in found {
+                            let pos = positions.find(&format!("{prefix}{}", d.path));
+                            d.resource = id.clone();
+                            out.push(Located {
+                                at: site,
+                                line: pos.line,
+                                column: pos.column,
+                                diagnostic: d,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// True when a load error means the input could not be read as YAML objects at all.
+pub fn is_unreadable(class: LoadErrorClass) -> bool {
+    matches!(class, LoadErrorClass::Yaml | LoadErrorClass::Object)
+}

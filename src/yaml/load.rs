@@ -1,0 +1,548 @@
+//! Reading files into a [`Workspace`].
+
+use super::locate::{Pos, PositionIndex, join_index, join_key};
+use super::split::{is_blank_document, split_documents};
+use crate::model::{DestinationRule, IstioKind, OtherResource, Resource, ServiceEntry};
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Largest file read; bigger ones are refused before being read whole.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why a whole file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: file is {size} bytes, over the {limit}-byte limit for a manifest")]
+    TooLarge { path: String, size: u64, limit: u64 },
+    #[error("{path}: file is empty")]
+    Empty { path: String },
+    #[error("{path}: binary file, not UTF-8 YAML text (byte {offset})")]
+    Binary { path: String, offset: usize },
+}
+
+/// A document (or `List` item) that could not be turned into a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// What failed: `yaml` (syntax, limits), `object` (not a Kubernetes object), or
+    /// `type` (a field of the wrong type, an unknown enum value).
+    pub class: LoadErrorClass,
+    /// File-level line and column.
+    pub pos: Pos,
+    /// Field path, when the error is about a field.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadErrorClass {
+    Yaml,
+    Object,
+    Type,
+}
+
+impl LoadErrorClass {
+    /// The diagnostic code these errors carry.
+    pub fn code(self) -> &'static str {
+        match self {
+            LoadErrorClass::Yaml => "YAML",
+            LoadErrorClass::Object => "K8S",
+            LoadErrorClass::Type => "CRD-TYPE",
+        }
+    }
+}
+
+/// One object of a document: the document itself, or one item of a `kind: List`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// `None` for a plain document, `Some(i)` for `items[i]` of a List.
+    pub list_index: Option<usize>,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub resource: Result<Resource, LoadError>,
+}
+
+impl Item {
+    /// Path prefix of this item's fields inside its document.
+    pub fn path_prefix(&self) -> String {
+        match self.list_index {
+            Some(i) => format!("items[{i}]."),
+            None => String::new(),
+        }
+    }
+
+    /// True for ServiceEntry and DestinationRule (parsed or not).
+    pub fn is_istio(&self) -> bool {
+        IstioKind::from_type(&self.api_version, &self.kind).is_some()
+    }
+}
+
+/// One YAML document of a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// Ordinal among the file's non-blank documents (what users call document N).
+    pub ordinal: usize,
+    /// Byte range in the file as read.
+    pub span: Range<usize>,
+    /// 1-based line of the document's first byte in the file.
+    pub line: usize,
+    /// The document's exact text, separator line included.
+    pub raw: String,
+    /// Only blank lines, comments and markers.
+    pub blank: bool,
+    /// The objects it holds (several for a `kind: List`).
+    pub items: Vec<Item>,
+    /// The document could not be read as YAML or as an object.
+    pub error: Option<LoadError>,
+    /// The List envelope (everything but `items`) when this is a `kind: List`.
+    pub list_envelope: Option<Value>,
+    /// Edited since it was read: it is re-emitted on save.
+    pub dirty: bool,
+}
+
+impl Document {
+    /// Positions inside this document, file-level.
+    pub fn positions(&self) -> DocumentPositions {
+        DocumentPositions {
+            index: PositionIndex::build(&self.raw),
+            first_line: self.line,
+        }
+    }
+}
+
+/// A document's [`PositionIndex`] shifted to file lines.
+pub struct DocumentPositions {
+    index: PositionIndex,
+    first_line: usize,
+}
+
+impl DocumentPositions {
+    pub fn find(&self, path: &str) -> Pos {
+        let p = self.index.find(path);
+        Pos {
+            line: p.line + self.first_line - 1,
+            column: p.column,
+        }
+    }
+}
+
+/// One file of the workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// As given by the user (`-` for stdin).
+    pub path: PathBuf,
+    pub documents: Vec<Document>,
+}
+
+impl SourceFile {
+    /// The path as shown to users.
+    pub fn display_path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// Reads and splits a file; refuses too-large, binary and empty files.
+    pub fn read(path: &Path) -> Result<SourceFile, FileError> {
+        let shown = path.display().to_string();
+        let io = |source| FileError::Io {
+            path: shown.clone(),
+            source,
+        };
+        let bytes = if path == Path::new("-") {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(io)?;
+            buf
+        } else {
+            let meta = std::fs::metadata(path).map_err(io)?;
+            if meta.is_dir() {
+                return Err(io(std::io::Error::other("is a directory")));
+            }
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(FileError::TooLarge {
+                    path: shown,
+                    size: meta.len(),
+                    limit: MAX_FILE_BYTES,
+                });
+            }
+            let mut buf = Vec::new();
+            std::fs::File::open(path)
+                .map_err(io)?
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut buf)
+                .map_err(io)?;
+            buf
+        };
+        SourceFile::from_bytes(path.to_path_buf(), bytes)
+    }
+
+    /// Splits and parses bytes that claim to come from `path`.
+    pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, FileError> {
+        let shown = path.display().to_string();
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(FileError::TooLarge {
+                path: shown,
+                size: bytes.len() as u64,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+            return Err(FileError::Binary {
+                path: shown,
+                offset,
+            });
+        }
+        let text = String::from_utf8(bytes).map_err(|e| FileError::Binary {
+            path: shown.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        if text.trim().is_empty() {
+            return Err(FileError::Empty { path: shown });
+        }
+        Ok(SourceFile::from_text(path, &text))
+    }
+
+    /// Splits and parses text. Never fails: bad documents carry their error.
+    pub fn from_text(path: PathBuf, text: &str) -> SourceFile {
+        let mut ordinal = 0;
+        let documents = split_documents(text)
+            .into_iter()
+            .map(|seg| {
+                let raw = &text[seg.span.clone()];
+                let doc = parse_document(raw, seg.span.clone(), seg.line, ordinal);
+                if !doc.blank {
+                    ordinal += 1;
+                }
+                doc
+            })
+            .collect();
+        SourceFile { path, documents }
+    }
+
+    /// The file's text as it would be saved now.
+    pub fn render(&self) -> Result<String, super::WriteError> {
+        super::write::render_file(self)
+    }
+
+    /// True when some document was edited since it was read.
+    pub fn is_dirty(&self) -> bool {
+        self.documents.iter().any(|d| d.dirty)
+    }
+
+    /// Every item with its document.
+    pub fn items(&self) -> impl Iterator<Item = (&Document, &Item)> {
+        self.documents
+            .iter()
+            .flat_map(|d| d.items.iter().map(move |i| (d, i)))
+    }
+
+    /// Non-blank documents.
+    pub fn document_count(&self) -> usize {
+        self.documents.iter().filter(|d| !d.blank).count()
+    }
+}
+
+/// All open files.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Workspace {
+    pub files: Vec<SourceFile>,
+}
+
+impl Workspace {
+    /// Opens files; stops at the first file that cannot be read at all.
+    pub fn open(paths: &[PathBuf]) -> Result<Workspace, FileError> {
+        let files = paths
+            .iter()
+            .map(|p| SourceFile::read(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Workspace { files })
+    }
+
+    /// Every ServiceEntry and DestinationRule that parsed, with where it lives.
+    pub fn resources(&self) -> impl Iterator<Item = ResourceRef<'_>> {
+        self.files.iter().enumerate().flat_map(|(fi, f)| {
+            f.documents.iter().enumerate().flat_map(move |(di, d)| {
+                d.items
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(ii, item)| match &item.resource {
+                        Ok(r) => Some(ResourceRef {
+                            file: fi,
+                            document: di,
+                            item: ii,
+                            resource: r,
+                        }),
+                        Err(_) => None,
+                    })
+            })
+        })
+    }
+}
+
+/// A parsed resource and its place in the workspace (file, document, item indexes).
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceRef<'a> {
+    pub file: usize,
+    pub document: usize,
+    pub item: usize,
+    pub resource: &'a Resource,
+}
+
+fn shift(pos: Pos, first_line: usize) -> Pos {
+    Pos {
+        line: pos.line + first_line - 1,
+        column: pos.column,
+    }
+}
+
+fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> LoadError {
+    let pos = e
+        .location()
+        .map(|l| Pos {
+            line: l.line(),
+            column: l.column(),
+        })
+        .unwrap_or(Pos { line: 1, column: 1 });
+    let text = e.to_string();
+    let message = if text.contains("recursion limit exceeded") {
+        "nesting too deep (more than 128 levels): recursion limit exceeded".to_string()
+    } else if text.contains("repetition limit exceeded") {
+        "aliases expand too far (an alias bomb?): repetition limit exceeded".to_string()
+    } else {
+        strip_location(&text)
+    };
+    LoadError {
+        class: LoadErrorClass::Yaml,
+        pos: shift(pos, first_line),
+        path: None,
+        message,
+    }
+}
+
+/// serde_yaml appends " at line L column C"; positions are reported separately.
+fn strip_location(text: &str) -> String {
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+fn str_field(map: &serde_yaml::Mapping, key: &str) -> String {
+    map.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn metadata_field(map: &serde_yaml::Mapping, key: &str) -> Option<String> {
+    map.get("metadata")?
+        .as_mapping()?
+        .get(key)?
+        .as_str()
+        .map(str::to_string)
+}
+
+fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) -> Document {
+    let mut doc = Document {
+        ordinal,
+        span,
+        line,
+        raw: raw.to_string(),
+        blank: is_blank_document(raw),
+        items: Vec::new(),
+        error: None,
+        list_envelope: None,
+        dirty: false,
+    };
+    if doc.blank {
+        return doc;
+    }
+    let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    let value: Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            doc.error = Some(yaml_error(&e, line));
+            return doc;
+        }
+    };
+    let Value::Mapping(map) = &value else {
+        doc.error = Some(LoadError {
+            class: LoadErrorClass::Object,
+            pos: Pos { line, column: 1 },
+            path: None,
+            message: format!(
+                "document is a YAML {}, not a Kubernetes object (a mapping with apiVersion and kind)",
+                value_kind(&value)
+            ),
+        });
+        return doc;
+    };
+    let kind = str_field(map, "kind");
+    let api_version = str_field(map, "apiVersion");
+    if kind == "List" && map.get("items").is_some() {
+        let mut envelope = map.clone();
+        let items = envelope.remove("items");
+        doc.list_envelope = Some(Value::Mapping(envelope));
+        let positions = std::cell::OnceCell::new();
+        match items {
+            Some(Value::Sequence(items)) => {
+                for (i, item) in items.into_iter().enumerate() {
+                    let prefix = join_index("items", i);
+                    doc.items.push(parse_item(
+                        item,
+                        Some(i),
+                        &prefix,
+                        &|| {
+                            positions
+                                .get_or_init(|| PositionIndex::build(raw))
+                                .find(&prefix)
+                        },
+                        raw,
+                        line,
+                    ));
+                }
+            }
+            Some(Value::Null) => {}
+            Some(other) => {
+                doc.error = Some(LoadError {
+                    class: LoadErrorClass::Object,
+                    pos: shift(PositionIndex::build(raw).find("items"), line),
+                    path: Some("items".into()),
+                    message: format!(
+                        "items of a List must be a sequence, found a {}",
+                        value_kind(&other)
+                    ),
+                });
+            }
+            None => {}
+        }
+        return doc;
+    }
+    if kind.is_empty() || api_version.is_empty() {
+        let missing = if api_version.is_empty() {
+            "apiVersion"
+        } else {
+            "kind"
+        };
+        doc.error = Some(LoadError {
+            class: LoadErrorClass::Object,
+            pos: shift(PositionIndex::build(raw).find(""), line),
+            path: Some(missing.into()),
+            message: format!("not a Kubernetes object: missing {missing}"),
+        });
+        return doc;
+    }
+    let item = parse_item(
+        value,
+        None,
+        "",
+        &|| PositionIndex::build(raw).find(""),
+        raw,
+        line,
+    );
+    doc.items.push(item);
+    doc
+}
+
+fn value_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Sequence(_) => "sequence",
+        Value::Mapping(_) => "mapping",
+        Value::Tagged(_) => "tagged value",
+    }
+}
+
+/// Turns one object value into an [`Item`]; `prefix` is its path inside the document.
+fn parse_item(
+    value: Value,
+    list_index: Option<usize>,
+    prefix: &str,
+    item_pos: &dyn Fn() -> Pos,
+    raw: &str,
+    first_line: usize,
+) -> Item {
+    let map = value.as_mapping();
+    let kind = map.map(|m| str_field(m, "kind")).unwrap_or_default();
+    let api_version = map.map(|m| str_field(m, "apiVersion")).unwrap_or_default();
+    let name = map
+        .and_then(|m| metadata_field(m, "name"))
+        .unwrap_or_default();
+    let namespace = map.and_then(|m| metadata_field(m, "namespace"));
+    let resource = if map.is_none() {
+        Err(LoadError {
+            class: LoadErrorClass::Object,
+            pos: shift(item_pos(), first_line),
+            path: Some(prefix.to_string()),
+            message: format!(
+                "List item is a YAML {}, not a Kubernetes object",
+                value_kind(&value)
+            ),
+        })
+    } else {
+        match IstioKind::from_type(&api_version, &kind) {
+            Some(IstioKind::ServiceEntry) => {
+                typed::<ServiceEntry>(&value, prefix, raw, first_line).map(Resource::ServiceEntry)
+            }
+            Some(IstioKind::DestinationRule) => {
+                typed::<DestinationRule>(&value, prefix, raw, first_line)
+                    .map(Resource::DestinationRule)
+            }
+            None => Ok(Resource::Other(OtherResource {
+                api_version: api_version.clone(),
+                kind: kind.clone(),
+                name: name.clone(),
+                namespace: namespace.clone(),
+                value,
+            })),
+        }
+    };
+    Item {
+        list_index,
+        api_version,
+        kind,
+        name,
+        namespace,
+        resource,
+    }
+}
+
+fn typed<T: DeserializeOwned>(
+    value: &Value,
+    prefix: &str,
+    raw: &str,
+    first_line: usize,
+) -> Result<T, LoadError> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let mut path = prefix.trim_end_matches('.').to_string();
+        for seg in e.path().iter() {
+            path = match seg {
+                serde_path_to_error::Segment::Seq { index } => join_index(&path, *index),
+                serde_path_to_error::Segment::Map { key } => join_key(&path, key),
+                serde_path_to_error::Segment::Enum { variant } => join_key(&path, variant),
+                serde_path_to_error::Segment::Unknown => path,
+            };
+        }
+        let pos = PositionIndex::build(raw).find(&path);
+        LoadError {
+            class: LoadErrorClass::Type,
+            pos: shift(pos, first_line),
+            path: Some(path),
+            message: strip_location(&e.into_inner().to_string()),
+        }
+    })
+}

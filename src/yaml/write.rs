@@ -1,0 +1,359 @@
+//! Writing files back: byte-identical for untouched documents, atomic on disk,
+//! and export to one stream or one file per resource.
+
+use super::load::{Document, SourceFile};
+use crate::model::{ApiVersion, Resource};
+use serde_yaml::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{path}: cannot write: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: document {document} (line {line}) cannot be written: {message}")]
+    Emit {
+        path: String,
+        document: usize,
+        line: usize,
+        message: String,
+    },
+    #[error(
+        "{path}: document {document} (line {line}) did not load, so it cannot be exported: {message}"
+    )]
+    Unloaded {
+        path: String,
+        document: usize,
+        line: usize,
+        message: String,
+    },
+}
+
+/// The lines before a document's content: separator, comments, blank lines, directives.
+fn header(raw: &str) -> &str {
+    let mut end = 0;
+    for line in raw.split_inclusive('\n') {
+        let t = line.trim();
+        let is_header = t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with('%')
+            || t == "---"
+            || (t.starts_with("--- ") && t[4..].trim_start().starts_with('#'));
+        if !is_header {
+            break;
+        }
+        end += line.len();
+    }
+    &raw[..end]
+}
+
+fn emit(value: &Value, file: &SourceFile, doc: &Document) -> Result<String, WriteError> {
+    serde_yaml::to_string(value).map_err(|e| WriteError::Emit {
+        path: file.display_path(),
+        document: doc.ordinal,
+        line: doc.line,
+        message: e.to_string(),
+    })
+}
+
+fn resource_value(r: &Resource, file: &SourceFile, doc: &Document) -> Result<Value, WriteError> {
+    r.to_value().map_err(|e| WriteError::Emit {
+        path: file.display_path(),
+        document: doc.ordinal,
+        line: doc.line,
+        message: e.to_string(),
+    })
+}
+
+/// The document's value as the model has it now (List items replaced by their edits).
+fn document_value(file: &SourceFile, doc: &Document) -> Result<Option<Value>, WriteError> {
+    if let Some(Value::Mapping(envelope)) = &doc.list_envelope {
+        let mut envelope = envelope.clone();
+        let mut items = match envelope.get("items") {
+            Some(Value::Sequence(s)) => s.clone(),
+            _ => Vec::new(),
+        };
+        for item in &doc.items {
+            if let (Some(i), Ok(r)) = (item.list_index, &item.resource)
+                && let Some(slot) = items.get_mut(i)
+            {
+                *slot = resource_value(r, file, doc)?;
+            }
+        }
+        envelope.insert(Value::from("items"), Value::Sequence(items));
+        return Ok(Some(Value::Mapping(envelope)));
+    }
+    match doc.items.first().map(|i| &i.resource) {
+        Some(Ok(r)) => Ok(Some(resource_value(r, file, doc)?)),
+        _ => Ok(None),
+    }
+}
+
+/// The document's text as it would be saved now.
+pub fn render_document(file: &SourceFile, doc: &Document) -> Result<String, WriteError> {
+    if !doc.dirty {
+        return Ok(doc.raw.clone());
+    }
+    let Some(value) = document_value(file, doc)? else {
+        return Ok(doc.raw.clone());
+    };
+    let mut out = header(&doc.raw).to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&emit(&value, file, doc)?);
+    Ok(out)
+}
+
+/// The whole file's text as it would be saved now.
+pub fn render_file(file: &SourceFile) -> Result<String, WriteError> {
+    let mut out = String::new();
+    for (i, doc) in file.documents.iter().enumerate() {
+        let text = render_document(file, doc)?;
+        // A re-emitted document that lost its separator still needs one after the first.
+        if i > 0 && doc.dirty && !text.trim_start().starts_with("---") {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("---\n");
+        }
+        out.push_str(&text);
+    }
+    Ok(out)
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder is
+/// written, flushed to disk and renamed over the target. On failure the target is
+/// left as it was and the temporary file is removed.
+pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    let shown = path.display().to_string();
+    let io = |source| WriteError::Io {
+        path: shown.clone(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+impl SourceFile {
+    /// Saves to its own path.
+    pub fn save(&mut self) -> Result<(), WriteError> {
+        let path = self.path.clone();
+        self.save_as(&path)
+    }
+
+    /// Saves to `path`, which becomes the file's path. The documents are re-read
+    /// from what was written, so spans and lines match the file on disk.
+    pub fn save_as(&mut self, path: &Path) -> Result<(), WriteError> {
+        let text = self.render()?;
+        atomic_write(path, text.as_bytes())?;
+        *self = SourceFile::from_text(path.to_path_buf(), &text);
+        Ok(())
+    }
+}
+
+/// One object ready to be exported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedObject {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    /// YAML text of the object, without a leading `---`, ending in a newline.
+    pub text: String,
+}
+
+/// Patches a top-level `apiVersion: X` line in place, keeping the rest of the text.
+fn patch_api_version(raw: &str, new: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut done = false;
+    for line in raw.split_inclusive('\n') {
+        if !done && let Some(rest) = line.strip_prefix("apiVersion:") {
+            let value = rest.trim();
+            let value = value
+                .split(" #")
+                .next()
+                .unwrap_or(value)
+                .trim()
+                .trim_matches(['"', '\'']);
+            if value.starts_with(crate::model::ISTIO_NETWORKING_GROUP) {
+                let eol = if line.ends_with("\r\n") {
+                    "\r\n"
+                } else if line.ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("apiVersion: {new}{eol}"));
+                done = true;
+                continue;
+            }
+            return None;
+        }
+        out.push_str(line);
+    }
+    done.then_some(out)
+}
+
+/// Strips a leading `---` line; the exporter writes its own separators.
+fn without_separator(raw: &str) -> String {
+    let mut text = match raw.split_once('\n') {
+        Some((first, rest)) if first.trim_end() == "---" => rest.to_string(),
+        _ => raw.to_string(),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Every object of a file, for export. ServiceEntries and DestinationRules get
+/// `api_version` when one is given; other kinds pass through unchanged. A
+/// `kind: List` is exported as its items. Untouched documents keep their text
+/// (comments included); edited ones are re-emitted.
+pub fn export_objects(
+    file: &SourceFile,
+    api_version: Option<ApiVersion>,
+) -> Result<Vec<ExportedObject>, WriteError> {
+    let mut out = Vec::new();
+    for doc in file.documents.iter().filter(|d| !d.blank) {
+        if let Some(err) = &doc.error {
+            return Err(WriteError::Unloaded {
+                path: file.display_path(),
+                document: doc.ordinal,
+                line: err.pos.line,
+                message: err.message.clone(),
+            });
+        }
+        for item in &doc.items {
+            let resource = match &item.resource {
+                Ok(r) => r,
+                Err(err) => {
+                    return Err(WriteError::Unloaded {
+                        path: file.display_path(),
+                        document: doc.ordinal,
+                        line: err.pos.line,
+                        message: err.message.clone(),
+                    });
+                }
+            };
+            let wanted = api_version
+                .filter(|_| resource.is_istio())
+                .map(ApiVersion::group_version);
+            let plain = item.list_index.is_none() && !doc.dirty;
+            let from_raw = if plain {
+                match &wanted {
+                    Some(v) if v != resource.api_version() => {
+                        patch_api_version(&without_separator(&doc.raw), v)
+                    }
+                    _ => Some(without_separator(&doc.raw)),
+                }
+            } else {
+                None
+            };
+            let text = match from_raw {
+                Some(t) => t,
+                None => {
+                    let mut r = resource.clone();
+                    if let Some(v) = api_version {
+                        r.set_api_version(v);
+                    }
+                    emit(&resource_value(&r, file, doc)?, file, doc)?
+                }
+            };
+            out.push(ExportedObject {
+                kind: item.kind.clone(),
+                name: item.name.clone(),
+                namespace: item.namespace.clone(),
+                text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Joins objects into one multi-document stream.
+pub fn join_stream(objects: &[ExportedObject]) -> String {
+    let mut out = String::new();
+    for (i, o) in objects.iter().enumerate() {
+        if i > 0 {
+            out.push_str("---\n");
+        }
+        out.push_str(&o.text);
+    }
+    out
+}
+
+fn file_stem_part(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Writes one file per object into `dir` (`<kind>-[<namespace>-]<name>.yaml`) and
+/// returns the paths written.
+pub fn export_split(objects: &[ExportedObject], dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    std::fs::create_dir_all(dir).map_err(|source| WriteError::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    for o in objects {
+        let mut stem = file_stem_part(&o.kind);
+        if let Some(ns) = &o.namespace {
+            stem = format!("{stem}-{}", file_stem_part(ns));
+        }
+        let name = if o.name.is_empty() {
+            "unnamed".to_string()
+        } else {
+            file_stem_part(&o.name)
+        };
+        stem = format!("{stem}-{name}");
+        let mut path = dir.join(format!("{stem}.yaml"));
+        let mut n = 2;
+        while written.contains(&path) {
+            path = dir.join(format!("{stem}-{n}.yaml"));
+            n += 1;
+        }
+        atomic_write(&path, o.text.as_bytes())?;
+        written.push(path);
+    }
+    Ok(written)
+}
