@@ -320,7 +320,7 @@ fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> LoadError {
     } else if text.contains("repetition limit exceeded") {
         "aliases expand too far (an alias bomb?): repetition limit exceeded".to_string()
     } else {
-        strip_location(&text)
+        format!("invalid YAML: {}", strip_location(&text))
     };
     LoadError {
         class: LoadErrorClass::Yaml,
