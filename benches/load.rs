@@ -12,7 +12,8 @@ fn load(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load_parse_10k_resources", |b| {
         b.iter(|| {
-            let file = SourceFile::from_bytes("bench.yaml".into(), black_box(text.as_bytes().to_vec()));
+            let file =
+                SourceFile::from_bytes("bench.yaml".into(), black_box(text.as_bytes().to_vec()));
             black_box(file.map(|f| f.documents.len()).unwrap_or(0))
         })
     });

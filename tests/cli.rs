@@ -45,7 +45,16 @@ fn validate_json_on_every_corpus_file_matches_the_contract() {
         let errors = summary["errors"].as_u64().unwrap();
         assert_eq!(code == 1, errors > 0, "{p}");
         for d in json["diagnostics"].as_array().unwrap() {
-            for key in ["file", "kind", "namespace", "name", "severity", "code", "path", "message"] {
+            for key in [
+                "file",
+                "kind",
+                "namespace",
+                "name",
+                "severity",
+                "code",
+                "path",
+                "message",
+            ] {
                 assert!(d[key].is_string(), "{p}: diagnostic.{key} in {d}");
             }
             for key in ["document", "line", "column"] {
@@ -68,7 +77,10 @@ fn validate_text_reports_a_type_error_with_file_line_and_path() {
     let out = run(&["validate", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    let expected = format!("{}:8:3: error[CRD-TYPE] ServiceEntry/egress/ext spec.resolution: ", f.display());
+    let expected = format!(
+        "{}:8:3: error[CRD-ENUM] ServiceEntry/egress/ext spec.resolution: ",
+        f.display()
+    );
     assert!(text.starts_with(&expected), "{text}");
     assert!(text.contains("DNZ"), "{text}");
 }
@@ -77,17 +89,34 @@ fn validate_text_reports_a_type_error_with_file_line_and_path() {
 fn hostile_inputs_exit_2_with_a_reason_and_no_panic() {
     let dir = tempfile::tempdir().unwrap();
     let deep = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
-    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut bomb = String::from(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for i in 1..10 {
-        bomb.push_str(&format!("  a{i}: &a{i} [{}]\n", vec![format!("*a{}", i - 1); 9].join(", ")));
+        bomb.push_str(&format!(
+            "  a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 9].join(", ")
+        ));
     }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("notyaml.yaml", b"key: [unclosed\n  other: {\n".to_vec(), "invalid YAML"),
-        ("binary.yaml", vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 0xff, 0xfe], "binary"),
+        (
+            "notyaml.yaml",
+            b"key: [unclosed\n  other: {\n".to_vec(),
+            "invalid YAML",
+        ),
+        (
+            "binary.yaml",
+            vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 0xff, 0xfe],
+            "binary",
+        ),
         ("empty.yaml", Vec::new(), "empty"),
         ("deep.yaml", deep.into_bytes(), "nesting too deep"),
         ("bomb.yaml", bomb.into_bytes(), "alias"),
-        ("scalar.yaml", b"just some words\n".to_vec(), "not a Kubernetes object"),
+        (
+            "scalar.yaml",
+            b"just some words\n".to_vec(),
+            "not a Kubernetes object",
+        ),
     ];
     for (name, bytes, reason) in cases {
         let f = dir.path().join(name);
@@ -130,12 +159,31 @@ fn export_v1_rereads_to_the_same_resources() {
             continue;
         }
         let out_file = dir.path().join("out.yaml");
-        let out = run(&["export", "--api-version", "v1", "-o", out_file.to_str().unwrap(), path.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(0), "{}: {}", path.display(), stderr(&out));
+        let out = run(&[
+            "export",
+            "--api-version",
+            "v1",
+            "-o",
+            out_file.to_str().unwrap(),
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            stderr(&out)
+        );
         let before = egress_studio::yaml::SourceFile::read(&path).unwrap();
         let after = egress_studio::yaml::SourceFile::read(&out_file).unwrap();
-        let a: Vec<_> = before.items().map(|(_, i)| i.resource.clone().unwrap()).collect();
-        let b: Vec<_> = after.items().map(|(_, i)| i.resource.clone().unwrap()).collect();
+        let a: Vec<_> = before
+            .items()
+            .map(|(_, i)| i.resource.clone().unwrap())
+            .collect();
+        let b: Vec<_> = after
+            .items()
+            .map(|(_, i)| i.resource.clone().unwrap())
+            .collect();
         assert_eq!(a.len(), b.len(), "{}", path.display());
         for (mut x, y) in a.into_iter().zip(b) {
             if x.is_istio() {
@@ -153,10 +201,25 @@ fn export_v1_rereads_to_the_same_resources() {
 fn export_split_writes_one_file_per_resource() {
     let dir = tempfile::tempdir().unwrap();
     let path = common::corpus_dir().join("samples/bookinfo--networking--destination-rule-all.yaml");
-    let out = run(&["export", "--split", dir.path().to_str().unwrap(), path.to_str().unwrap()]);
+    let out = run(&[
+        "export",
+        "--split",
+        dir.path().to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     names.sort();
-    assert_eq!(names, ["destinationrule-details.yaml", "destinationrule-productpage.yaml", "destinationrule-ratings.yaml", "destinationrule-reviews.yaml"]);
+    assert_eq!(
+        names,
+        [
+            "destinationrule-details.yaml",
+            "destinationrule-productpage.yaml",
+            "destinationrule-ratings.yaml",
+            "destinationrule-reviews.yaml"
+        ]
+    );
 }

@@ -10,7 +10,11 @@ fn every_corpus_file_loads_and_every_istio_resource_parses() {
     let mut resources = 0;
     for path in common::corpus_files() {
         let file = SourceFile::read(&path).unwrap_or_else(|e| panic!("{e}"));
-        assert!(file.document_count() > 0, "{}: no documents", path.display());
+        assert!(
+            file.document_count() > 0,
+            "{}: no documents",
+            path.display()
+        );
         for doc in &file.documents {
             assert!(doc.error.is_none(), "{}: {:?}", path.display(), doc.error);
         }
@@ -40,11 +44,18 @@ fn model_serialises_and_reparses_to_an_equal_value() {
     for path in common::corpus_files() {
         let file = SourceFile::read(&path).unwrap();
         for (_, item) in file.items() {
-            let Ok(resource) = &item.resource else { continue };
+            let Ok(resource) = &item.resource else {
+                continue;
+            };
             let text = serde_yaml::to_string(&resource.to_value().unwrap()).unwrap();
             let again = SourceFile::from_text("again.yaml".into(), &text);
             let reparsed = &again.documents[0].items[0].resource;
-            assert_eq!(reparsed.as_ref().ok(), Some(resource), "{}:\n{text}", path.display());
+            assert_eq!(
+                reparsed.as_ref().ok(),
+                Some(resource),
+                "{}:\n{text}",
+                path.display()
+            );
         }
     }
 }
@@ -53,12 +64,29 @@ fn model_serialises_and_reparses_to_an_equal_value() {
 fn unknown_fields_and_presence_survive_a_round_trip() {
     let text = "apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: a.example.com\n  futureField: {x: 1}\n  trafficPolicy:\n    outlierDetection:\n      consecutive5xxErrors: 0\n      newKnob: true\n";
     let file = SourceFile::from_text("t.yaml".into(), text);
-    let Ok(Resource::DestinationRule(dr)) = &file.documents[0].items[0].resource else { panic!() };
-    let od = dr.spec.traffic_policy.as_ref().unwrap().outlier_detection.as_ref().unwrap();
+    let Ok(Resource::DestinationRule(dr)) = &file.documents[0].items[0].resource else {
+        panic!()
+    };
+    let od = dr
+        .spec
+        .traffic_policy
+        .as_ref()
+        .unwrap()
+        .outlier_detection
+        .as_ref()
+        .unwrap();
     assert_eq!(od.consecutive_5xx_errors, Some(0));
     assert_eq!(od.consecutive_gateway_errors, None);
     assert!(od.extra.contains_key("newKnob"));
-    let out = serde_yaml::to_string(&file.documents[0].items[0].resource.as_ref().unwrap().to_value().unwrap()).unwrap();
+    let out = serde_yaml::to_string(
+        &file.documents[0].items[0]
+            .resource
+            .as_ref()
+            .unwrap()
+            .to_value()
+            .unwrap(),
+    )
+    .unwrap();
     assert!(out.contains("consecutive5xxErrors: 0"), "{out}");
     assert!(out.contains("futureField"), "{out}");
     assert!(out.contains("newKnob: true"), "{out}");
@@ -70,7 +98,12 @@ fn load_then_save_without_edits_is_byte_identical() {
     for path in common::corpus_files() {
         let original = std::fs::read(&path).unwrap();
         let mut file = SourceFile::read(&path).unwrap();
-        assert_eq!(file.render().unwrap().as_bytes(), &original[..], "{}", path.display());
+        assert_eq!(
+            file.render().unwrap().as_bytes(),
+            &original[..],
+            "{}",
+            path.display()
+        );
         let out = dir.path().join(path.file_name().unwrap());
         file.save_as(&out).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), original, "{}", path.display());
@@ -86,7 +119,10 @@ fn editing_one_field_rewrites_only_that_document() {
         let mut file = SourceFile::read(&path).unwrap();
         // Edit the first DestinationRule: set its top-level TLS mode to SIMPLE with an sni.
         let Some((di, ii)) = file.documents.iter().enumerate().find_map(|(di, d)| {
-            d.items.iter().position(|i| matches!(i.resource, Ok(Resource::DestinationRule(_)))).map(|ii| (di, ii))
+            d.items
+                .iter()
+                .position(|i| matches!(i.resource, Ok(Resource::DestinationRule(_))))
+                .map(|ii| (di, ii))
         }) else {
             continue;
         };
@@ -106,10 +142,17 @@ fn editing_one_field_rewrites_only_that_document() {
         file.save_as(&out).unwrap();
         let saved = SourceFile::read(&out).unwrap();
         let before = SourceFile::from_text(path.clone(), &original);
-        assert_eq!(saved.documents.len(), before.documents.len(), "{}", path.display());
+        assert_eq!(
+            saved.documents.len(),
+            before.documents.len(),
+            "{}",
+            path.display()
+        );
         for (i, (a, b)) in before.documents.iter().zip(&saved.documents).enumerate() {
             if i == di {
-                let Ok(Resource::DestinationRule(dr)) = &b.items[ii].resource else { panic!() };
+                let Ok(Resource::DestinationRule(dr)) = &b.items[ii].resource else {
+                    panic!()
+                };
                 assert_eq!(Some(dr), expected.as_ref(), "{}", path.display());
             } else {
                 assert_eq!(a.raw, b.raw, "{} document {i} changed", path.display());
@@ -117,5 +160,8 @@ fn editing_one_field_rewrites_only_that_document() {
         }
         edited_files += 1;
     }
-    assert!(edited_files >= 5, "only {edited_files} multi-document files with a DR");
+    assert!(
+        edited_files >= 5,
+        "only {edited_files} multi-document files with a DR"
+    );
 }

@@ -88,3 +88,43 @@ pub struct Located {
     pub column: usize,
     pub diagnostic: Diagnostic,
 }
+
+/// Collects the findings of one resource. Inside subsets and port-level settings
+/// Istio keeps only errors, so warnings found there become info.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub out: Vec<Diagnostic>,
+    /// Set while checking a subset or port-level policy.
+    pub nested: bool,
+}
+
+impl Findings {
+    pub fn error(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Diagnostic::error(code, path, message));
+    }
+
+    pub fn warning(&mut self, code: &str, path: impl Into<String>, message: impl Into<String>) {
+        if self.nested {
+            let message = format!(
+                "{} (Istio drops this warning inside subsets and port-level settings)",
+                message.into()
+            );
+            self.out
+                .push(Diagnostic::new(Severity::Info, code, path, message));
+        } else {
+            self.out.push(Diagnostic::warning(code, path, message));
+        }
+    }
+
+    /// Records `Err(message)` as an error.
+    pub fn check(
+        &mut self,
+        code: &str,
+        path: impl Into<String>,
+        result: Result<impl Sized, String>,
+    ) {
+        if let Err(m) = result {
+            self.error(code, path, m);
+        }
+    }
+}

@@ -4,7 +4,13 @@
 //! the CRDs carry `CRD-…` codes; cross-resource findings carry `IST…`-style codes.
 //! Nothing here does I/O.
 
+pub mod blocks;
+mod destination_rule;
 mod diagnostic;
+mod export_to;
+mod schema;
+mod service_entry;
+mod traffic_policy;
 mod version;
 
 pub use diagnostic::*;
@@ -22,8 +28,41 @@ pub struct Options {
 /// Diagnostics of one resource alone (no cross-resource checks). Paths are relative
 /// to the resource (`spec.ports[1].name`).
 pub fn check_resource(resource: &Resource, opts: &Options) -> Vec<Diagnostic> {
-    let _ = (resource, opts);
-    Vec::new()
+    let mut f = Findings::default();
+    match resource {
+        Resource::ServiceEntry(se) => {
+            schema::check_object(&se.metadata, &se.extra, &mut f);
+            schema::Unknown { f: &mut f }.service_entry(&se.spec);
+            service_entry::check(se, opts, &mut f);
+        }
+        Resource::DestinationRule(dr) => {
+            schema::check_object(&dr.metadata, &dr.extra, &mut f);
+            schema::Unknown { f: &mut f }.destination_rule(&dr.spec);
+            destination_rule::check(dr, opts, &mut f);
+        }
+        Resource::Other(_) => return Vec::new(),
+    }
+    let flagged = schema::check_versions(resource, opts, &mut f);
+    // A release that does not know a field ignores it: what is wrong inside it
+    // becomes a warning until the upgrade.
+    for d in &mut f.out {
+        if d.code == "VERSION" || d.severity != Severity::Error {
+            continue;
+        }
+        let under = |p: &String| {
+            d.path == *p
+                || d.path
+                    .strip_prefix(p.as_str())
+                    .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
+        };
+        if flagged.iter().any(under) {
+            d.severity = Severity::Warning;
+            d.message.push_str(
+                " (ignored by this Istio release; rejected by releases that know the field)",
+            );
+        }
+    }
+    f.out
 }
 
 /// Every diagnostic of the workspace, located: load errors, per-resource rules and
@@ -109,3 +148,6 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
 pub fn is_unreadable(class: LoadErrorClass) -> bool {
     matches!(class, LoadErrorClass::Yaml | LoadErrorClass::Object)
 }
+
+#[cfg(test)]
+mod tests;

@@ -46,6 +46,8 @@ pub enum LoadErrorClass {
     Yaml,
     Object,
     Type,
+    /// A string that is not one of the enum's values.
+    Enum,
 }
 
 impl LoadErrorClass {
@@ -55,6 +57,7 @@ impl LoadErrorClass {
             LoadErrorClass::Yaml => "YAML",
             LoadErrorClass::Object => "K8S",
             LoadErrorClass::Type => "CRD-TYPE",
+            LoadErrorClass::Enum => "CRD-ENUM",
         }
     }
 }
@@ -538,11 +541,17 @@ fn typed<T: DeserializeOwned>(
             };
         }
         let pos = PositionIndex::build(raw).find(&path);
+        let message = strip_location(&e.into_inner().to_string());
+        let class = if message.starts_with("unknown variant") {
+            LoadErrorClass::Enum
+        } else {
+            LoadErrorClass::Type
+        };
         LoadError {
-            class: LoadErrorClass::Type,
+            class,
             pos: shift(pos, first_line),
             path: Some(path),
-            message: strip_location(&e.into_inner().to_string()),
+            message,
         }
     })
 }

@@ -95,7 +95,9 @@ impl PositionIndex {
                     }
                 };
             match event {
-                Event::DocumentStart(_) | Event::DocumentEnd | Event::StreamEnd if root_seen => break,
+                Event::DocumentStart(_) | Event::DocumentEnd | Event::StreamEnd if root_seen => {
+                    break;
+                }
                 Event::Scalar(value, ..) => {
                     if let Some((p, at)) = node_path(&mut stack, Some(&value)) {
                         if p.is_empty() {

@@ -13,7 +13,9 @@ pub fn corpus_files() -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![corpus_dir()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display())) {
+        for entry in
+            std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("corpus {}: {e}", dir.display()))
+        {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
@@ -23,7 +25,11 @@ pub fn corpus_files() -> Vec<PathBuf> {
         }
     }
     out.sort();
-    assert!(out.len() >= 50, "expected the whole corpus, found {} files", out.len());
+    assert!(
+        out.len() >= 50,
+        "expected the whole corpus, found {} files",
+        out.len()
+    );
     out
 }
 
