@@ -42,7 +42,7 @@ pub fn check_object(meta: &ObjectMeta, extra: &Extra, f: &mut Findings) {
         Some(_) => {}
     }
     if let Some(ns) = meta.namespace.as_deref()
-        && !(super::blocks::is_dns1123_label(ns) && !ns.chars().any(|c| c.is_ascii_uppercase()))
+        && (!super::blocks::is_dns1123_label(ns) || ns.chars().any(|c| c.is_ascii_uppercase()))
     {
         f.error(
             "META4",
