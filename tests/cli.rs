@@ -223,3 +223,41 @@ fn export_split_writes_one_file_per_resource() {
         ]
     );
 }
+
+#[test]
+fn fail_on_warning_and_istio_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("dr.yaml");
+    std::fs::write(
+        &f,
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a\nspec:\n  hosts: [a.example.com]\n  ports: [{number: 80, name: http, protocol: HTTP}]\n  resolution: DNS\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: a\nspec:\n  host: a.example.com\n  trafficPolicy:\n    outlierDetection:\n      consecutiveErrors: 5\n    loadBalancer:\n      warmup: {duration: 10s, aggression: 0.5}\n",
+    )
+    .unwrap();
+    let p = f.to_str().unwrap();
+    // 1.30 requires aggression >= 1: an error.
+    let out = run(&["validate", p]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains(":21:"), "{text}");
+    assert!(text.contains("error[LB15] DestinationRule/default/a spec.trafficPolicy.loadBalancer.warmup.aggression"), "{text}");
+    // Master accepts it; the deprecation warning remains.
+    let out = run(&["validate", "--istio-version", "1.31", p]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("warning[OD2]"));
+    let out = run(&[
+        "validate",
+        "--istio-version",
+        "1.31",
+        "--fail-on",
+        "warning",
+        p,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["validate", "--istio-version", "9.99", p]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -5,6 +5,7 @@
 //! Nothing here does I/O.
 
 pub mod blocks;
+mod cross;
 mod destination_rule;
 mod diagnostic;
 mod export_to;
@@ -13,6 +14,7 @@ mod service_entry;
 mod traffic_policy;
 mod version;
 
+pub use cross::hosts_match;
 pub use diagnostic::*;
 pub use version::IstioVersion;
 
@@ -141,6 +143,7 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
             }
         }
     }
+    out.extend(cross::check(workspace));
     out
 }
 
