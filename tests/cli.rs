@@ -238,7 +238,7 @@ fn fail_on_warning_and_istio_version() {
     let out = run(&["validate", p]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(text.contains(":21:"), "{text}");
+    assert!(text.contains("dr.yaml:20:31: "), "{text}");
     assert!(text.contains("error[LB15] DestinationRule/default/a spec.trafficPolicy.loadBalancer.warmup.aggression"), "{text}");
     // Master accepts it; the deprecation warning remains.
     let out = run(&["validate", "--istio-version", "1.31", p]);
