@@ -165,3 +165,28 @@ fn editing_one_field_rewrites_only_that_document() {
         "only {edited_files} multi-document files with a DR"
     );
 }
+
+#[test]
+fn editing_one_item_of_a_list_keeps_the_others() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: networking.istio.io/v1\n  kind: DestinationRule\n  metadata: {name: a}\n  spec: {host: a.example.com}\n- apiVersion: networking.istio.io/v1\n  kind: DestinationRule\n  metadata: {name: b}\n  spec: {host: b.example.com}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data: {k: v}\n";
+    let mut file = SourceFile::from_text("l.yaml".into(), text);
+    assert_eq!(file.documents[0].items.len(), 3);
+    if let Ok(Resource::DestinationRule(dr)) = &mut file.documents[0].items[1].resource {
+        dr.spec.host = Some("edited.example.com".into());
+    }
+    file.documents[0].dirty = true;
+    let out = file.render().unwrap();
+    let again = SourceFile::from_text("l.yaml".into(), &out);
+    let names: Vec<&str> = again.documents[0]
+        .items
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "b", "c"], "{out}");
+    assert!(
+        out.contains("host: edited.example.com")
+            && out.contains("host: a.example.com")
+            && out.contains("k: v"),
+        "{out}"
+    );
+}

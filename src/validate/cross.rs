@@ -179,77 +179,115 @@ fn named(e: &Entry) -> String {
     )
 }
 
+/// Pairs of entries (earlier, later) that share a host or a TCP port without
+/// addresses: the only pairs that can conflict. Indexed, so a big workspace does
+/// not compare every entry with every other.
+fn candidate_pairs(ses: &[(&Entry, &ServiceEntry)]) -> Vec<(usize, usize)> {
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (_, se)) in ses.iter().enumerate() {
+        let mut keys: HashSet<String> = se
+            .spec
+            .hosts()
+            .iter()
+            .map(|h| format!("h:{}", h.to_ascii_lowercase()))
+            .collect();
+        if se.spec.addresses.is_empty() {
+            for p in se.spec.ports.iter().filter(|p| is_tcpish(p)) {
+                if let Some(n) = p.number {
+                    keys.insert(format!("p:{n}"));
+                }
+            }
+        }
+        for k in keys {
+            by_key.entry(k).or_default().push(i);
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = by_key
+        .values()
+        .flat_map(|v| {
+            v.iter()
+                .enumerate()
+                .flat_map(move |(j, b)| v[..j].iter().map(move |a| (*a, *b)))
+        })
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn is_tcpish(p: &crate::model::ServicePort) -> bool {
+    let proto = p.protocol.as_deref().unwrap_or("");
+    proto.is_empty() || proto.eq_ignore_ascii_case("TCP")
+}
+
 fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
-    for (j, (b, sb)) in ses.iter().enumerate() {
-        let vb = Visibility::of(&sb.spec.export_to, namespace(&b.id));
-        for (a, sa) in &ses[..j] {
-            let va = Visibility::of(&sa.spec.export_to, namespace(&a.id));
-            if !va.overlaps(&vb) {
+    let vis: Vec<Visibility> = ses
+        .iter()
+        .map(|(e, se)| Visibility::of(&se.spec.export_to, namespace(&e.id)))
+        .collect();
+    for (ia, ib) in candidate_pairs(ses) {
+        let ((a, sa), (b, sb)) = (ses[ia], ses[ib]);
+        if !vis[ia].overlaps(&vis[ib]) {
+            continue;
+        }
+        // Same host and port in two entries.
+        let mut reported_host_port = HashSet::new();
+        for (hi, hb) in sb.spec.hosts().iter().enumerate() {
+            if !sa.spec.hosts().iter().any(|ha| ha.eq_ignore_ascii_case(hb)) {
                 continue;
             }
-            // Same host and port in two entries.
-            let mut reported_host_port = HashSet::new();
-            for (hi, hb) in sb.spec.hosts().iter().enumerate() {
-                if !sa.spec.hosts().iter().any(|ha| ha.eq_ignore_ascii_case(hb)) {
+            for (pi, pb) in sb.spec.ports.iter().enumerate() {
+                let Some(pa) = sa
+                    .spec
+                    .ports
+                    .iter()
+                    .find(|pa| pa.number.is_some() && pa.number == pb.number)
+                else {
+                    continue;
+                };
+                if !reported_host_port.insert((hb.to_ascii_lowercase(), pb.number)) {
                     continue;
                 }
-                for (pi, pb) in sb.spec.ports.iter().enumerate() {
-                    let Some(pa) = sa
-                        .spec
-                        .ports
-                        .iter()
-                        .find(|pa| pa.number.is_some() && pa.number == pb.number)
-                    else {
-                        continue;
-                    };
-                    if !reported_host_port.insert((hb.to_ascii_lowercase(), pb.number)) {
-                        continue;
-                    }
-                    let (proto_a, proto_b) = (
-                        pa.protocol.as_deref().unwrap_or(""),
-                        pb.protocol.as_deref().unwrap_or(""),
-                    );
-                    let number = pb.number.unwrap_or(0);
-                    if !proto_a.eq_ignore_ascii_case(proto_b) {
-                        out.push(b, Severity::Warning, "IST0177", &format!("spec.ports[{pi}].protocol"), format!(
-                            "host {hb} port {number} is declared with protocol {proto_b:?} here and {proto_a:?} by {}: conflicting protocols for the same host and port",
-                            named(a)
-                        ));
-                    } else {
-                        out.push(b, Severity::Warning, "DUPLICATE-HOST-PORT", &format!("spec.hosts[{hi}]"), format!(
-                            "host {hb} port {number} is also declared by {}: Istio merges or picks one of them; keep one ServiceEntry per host and port",
-                            named(a)
-                        ));
-                    }
+                let (proto_a, proto_b) = (
+                    pa.protocol.as_deref().unwrap_or(""),
+                    pb.protocol.as_deref().unwrap_or(""),
+                );
+                let number = pb.number.unwrap_or(0);
+                if !proto_a.eq_ignore_ascii_case(proto_b) {
+                    out.push(b, Severity::Warning, "IST0177", &format!("spec.ports[{pi}].protocol"), format!(
+                        "host {hb} port {number} is declared with protocol {proto_b:?} here and {proto_a:?} by {}: conflicting protocols for the same host and port",
+                        named(a)
+                    ));
+                } else {
+                    out.push(b, Severity::Warning, "DUPLICATE-HOST-PORT", &format!("spec.hosts[{hi}]"), format!(
+                        "host {hb} port {number} is also declared by {}: Istio merges or picks one of them; keep one ServiceEntry per host and port",
+                        named(a)
+                    ));
                 }
             }
-            // TCP listeners without addresses on the same port: 0.0.0.0:port collide.
-            if sa.spec.addresses.is_empty() && sb.spec.addresses.is_empty() {
-                let tcpish = |p: &crate::model::ServicePort| {
-                    let proto = p.protocol.as_deref().unwrap_or("");
-                    proto.is_empty() || proto.eq_ignore_ascii_case("TCP")
-                };
-                for (pi, pb) in sb.spec.ports.iter().enumerate() {
-                    if !tcpish(pb) || pb.number.is_none() {
-                        continue;
-                    }
-                    let shares_host = sb
-                        .spec
-                        .hosts()
-                        .iter()
-                        .any(|h| sa.spec.hosts().iter().any(|x| x.eq_ignore_ascii_case(h)));
-                    if !shares_host
-                        && sa
-                            .spec
-                            .ports
-                            .iter()
-                            .any(|pa| tcpish(pa) && pa.number == pb.number)
-                    {
-                        out.push(b, Severity::Warning, "LISTENER-COLLISION", &format!("spec.ports[{pi}]"), format!(
-                            "TCP port {} without addresses is also declared by {}: both become the listener 0.0.0.0:{}, so one entry's traffic goes to the other; set addresses (VIPs or CIDRs) on both",
-                            pb.number.unwrap_or(0), named(a), pb.number.unwrap_or(0)
-                        ));
-                    }
+        }
+        // TCP listeners without addresses on the same port: 0.0.0.0:port collide.
+        if sa.spec.addresses.is_empty() && sb.spec.addresses.is_empty() {
+            let shares_host = sb
+                .spec
+                .hosts()
+                .iter()
+                .any(|h| sa.spec.hosts().iter().any(|x| x.eq_ignore_ascii_case(h)));
+            for (pi, pb) in sb.spec.ports.iter().enumerate() {
+                if shares_host || !is_tcpish(pb) || pb.number.is_none() {
+                    continue;
+                }
+                if sa
+                    .spec
+                    .ports
+                    .iter()
+                    .any(|pa| is_tcpish(pa) && pa.number == pb.number)
+                {
+                    let n = pb.number.unwrap_or(0);
+                    out.push(b, Severity::Warning, "LISTENER-COLLISION", &format!("spec.ports[{pi}]"), format!(
+                        "TCP port {n} without addresses is also declared by {}: both become the listener 0.0.0.0:{n}, so one entry's traffic goes to the other; set addresses (VIPs or CIDRs) on both",
+                        named(a)
+                    ));
                 }
             }
         }
@@ -278,16 +316,49 @@ fn destination_rules(
     ses: &[(&Entry, &ServiceEntry)],
     out: &mut Out,
 ) {
+    let se_vis: Vec<Visibility> = ses
+        .iter()
+        .map(|(e, se)| Visibility::of(&se.spec.export_to, namespace(&e.id)))
+        .collect();
+    let mut by_host: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut wildcard_entries = Vec::new();
+    for (i, (_, se)) in ses.iter().enumerate() {
+        let mut wild = false;
+        for h in se.spec.hosts() {
+            by_host.entry(h.to_ascii_lowercase()).or_default().push(i);
+            wild |= h.starts_with('*');
+        }
+        if wild {
+            wildcard_entries.push(i);
+        }
+    }
+    let mut rules_by_host: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (j, (d, dr)) in drs.iter().enumerate() {
         let host = dr.spec.host.as_deref().unwrap_or("");
         let dr_ns = namespace(&d.id);
         let vd = Visibility::of(&dr.spec.export_to, dr_ns);
 
+        // Entries whose hosts match this rule's host, found through the index.
+        let mut candidates: Vec<usize> = if host.starts_with('*') {
+            (0..ses.len()).collect()
+        } else {
+            let mut c = by_host
+                .get(&host.to_ascii_lowercase())
+                .cloned()
+                .unwrap_or_default();
+            c.extend(&wildcard_entries);
+            c
+        };
+        candidates.sort_unstable();
+        candidates.dedup();
+        let matching: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&i| ses[i].1.spec.hosts().iter().any(|h| hosts_match(h, host)))
+            .collect();
+
         // Double TLS: the app already speaks TLS on a port the DR originates TLS on.
-        for (s, se) in ses {
-            if !se.spec.hosts().iter().any(|h| hosts_match(h, host)) {
-                continue;
-            }
+        for &i in &matching {
+            let (s, se) = ses[i];
             for port in &se.spec.ports {
                 let proto = port.protocol.as_deref().unwrap_or("");
                 let Some(number) = port.number else { continue };
@@ -314,10 +385,7 @@ fn destination_rules(
         }
 
         // A host no ServiceEntry in the workspace declares.
-        let visible = ses.iter().any(|(s, se)| {
-            Visibility::of(&se.spec.export_to, namespace(&s.id)).contains(dr_ns)
-                && se.spec.hosts().iter().any(|h| hosts_match(h, host))
-        });
+        let visible = matching.iter().any(|&i| se_vis[i].contains(dr_ns));
         if !host.is_empty() && !visible {
             let (severity, why) = if looks_in_cluster(host) {
                 (
@@ -372,13 +440,15 @@ fn destination_rules(
             }
         }
 
-        // Two rules for the same host (and subset).
-        for (e, other) in &drs[..j] {
-            let other_host = other.spec.host.as_deref().unwrap_or("");
-            if host.is_empty()
-                || !other_host.eq_ignore_ascii_case(host)
-                || namespace(&e.id) != dr_ns
-            {
+        // Two rules for the same host (and subset), found through the index.
+        let same = rules_by_host
+            .entry((dr_ns.to_string(), host.to_ascii_lowercase()))
+            .or_default();
+        let earlier = same.clone();
+        same.push(j);
+        for k in earlier {
+            let (e, other) = drs[k];
+            if host.is_empty() {
                 continue;
             }
             let sel = |x: &DestinationRule| {

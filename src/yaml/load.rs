@@ -106,7 +106,7 @@ pub struct Document {
     pub items: Vec<Item>,
     /// The document could not be read as YAML or as an object.
     pub error: Option<LoadError>,
-    /// The List envelope (everything but `items`) when this is a `kind: List`.
+    /// The whole List as read, when this is a `kind: List`.
     pub list_envelope: Option<Value>,
     /// Edited since it was read: it is re-emitted on save.
     pub dirty: bool,
@@ -394,9 +394,8 @@ fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) ->
     let kind = str_field(map, "kind");
     let api_version = str_field(map, "apiVersion");
     if kind == "List" && map.get("items").is_some() {
-        let mut envelope = map.clone();
-        let items = envelope.remove("items");
-        doc.list_envelope = Some(Value::Mapping(envelope));
+        // The whole List is kept: re-emitting an edited item needs its siblings.
+        let items = map.get("items").cloned();
         let positions = std::cell::OnceCell::new();
         match items {
             Some(Value::Sequence(items)) => {
@@ -430,6 +429,7 @@ fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) ->
             }
             None => {}
         }
+        doc.list_envelope = Some(value);
         return doc;
     }
     if kind.is_empty() || api_version.is_empty() {
