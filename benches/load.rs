@@ -17,6 +17,14 @@ fn load(c: &mut Criterion) {
             black_box(file.map(|f| f.documents.len()).unwrap_or(0))
         })
     });
+    let file = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes());
+    if let Ok(file) = file {
+        let workspace = egress_studio::yaml::Workspace { files: vec![file] };
+        let opts = egress_studio::validate::Options::default();
+        group.bench_function("validate_10k_resources", |b| {
+            b.iter(|| black_box(egress_studio::validate::check(black_box(&workspace), &opts).len()))
+        });
+    }
     group.finish();
 }
 
