@@ -2,7 +2,9 @@
 //!
 //! Layers depend only downward: `cli` → `validate` → `yaml` → `model`.
 
+pub mod app;
 pub mod cli;
 pub mod model;
+pub mod recipes;
 pub mod validate;
 pub mod yaml;

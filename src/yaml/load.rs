@@ -555,3 +555,57 @@ fn typed<T: DeserializeOwned>(
         }
     })
 }
+
+impl SourceFile {
+    /// An empty, unsaved file.
+    pub fn empty(path: PathBuf) -> SourceFile {
+        SourceFile {
+            path,
+            documents: Vec::new(),
+        }
+    }
+
+    /// Recomputes ordinals, spans and first lines after documents were added or removed.
+    fn renumber(&mut self) {
+        let (mut offset, mut line, mut ordinal) = (0usize, 1usize, 0usize);
+        for doc in &mut self.documents {
+            doc.span = offset..offset + doc.raw.len();
+            doc.line = line;
+            doc.ordinal = ordinal;
+            offset += doc.raw.len();
+            line += doc.raw.matches('\n').count();
+            if !doc.blank {
+                ordinal += 1;
+            }
+        }
+    }
+
+    /// Appends a resource as a new document at the end of the file; returns its index.
+    pub fn append_resource(&mut self, resource: &Resource) -> Result<usize, serde_yaml::Error> {
+        let body = serde_yaml::to_string(&resource.to_value()?)?;
+        let ends_open = self
+            .documents
+            .last()
+            .is_some_and(|d| !d.raw.ends_with('\n'));
+        let mut raw = String::new();
+        if ends_open {
+            raw.push('\n');
+        }
+        if self.documents.iter().any(|d| !d.blank) || ends_open {
+            raw.push_str("---\n");
+        }
+        raw.push_str(&body);
+        let doc = parse_document(&raw, 0..0, 1, 0);
+        self.documents.push(doc);
+        self.renumber();
+        Ok(self.documents.len() - 1)
+    }
+
+    /// Removes a document.
+    pub fn remove_document(&mut self, index: usize) {
+        if index < self.documents.len() {
+            self.documents.remove(index);
+            self.renumber();
+        }
+    }
+}

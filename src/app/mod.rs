@@ -1,0 +1,603 @@
+//! The desktop app: the only layer that touches egui. It calls the layers below
+//! (yaml, validate, recipes) and never parses, validates or does file I/O inline
+//! in a way that can block: file dialogs run on their own threads.
+
+mod commands;
+mod files;
+mod forms;
+mod help;
+mod panels;
+mod route;
+mod settings;
+mod widgets;
+mod yaml_view;
+
+pub use commands::Command;
+pub use settings::{Settings, ThemeChoice};
+
+use crate::model::Resource;
+use crate::recipes::Recipe;
+use crate::validate::{self, Diagnostic, IstioVersion, Located, Severity, Site};
+use crate::yaml::{SourceFile, Workspace};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Which editor tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EditorTab {
+    #[default]
+    Form,
+    Yaml,
+}
+
+/// Book-keeping for one open file, parallel to `Workspace::files`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileState {
+    /// Changes with every edit; equal to `saved_version` when the file matches disk.
+    pub version: u64,
+    pub saved_version: u64,
+    /// Never saved: Save asks for a path.
+    pub untitled: bool,
+}
+
+impl FileState {
+    pub fn is_dirty(&self) -> bool {
+        self.version != self.saved_version
+    }
+}
+
+/// One undo step: the whole file before and after, so any edit (field, add,
+/// delete, recipe) undoes exactly.
+#[derive(Debug, Clone)]
+struct UndoStep {
+    file: usize,
+    before: (SourceFile, u64),
+    after: (SourceFile, u64),
+    selection: Option<Site>,
+    /// Edits of the same widget during one focus merge into one step.
+    merge_key: Option<(egui::Id, u64)>,
+}
+
+/// Modal dialogs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    Open {
+        path: String,
+        note: Option<String>,
+    },
+    SaveAs {
+        file: usize,
+        path: String,
+        note: Option<String>,
+    },
+    Export {
+        path: String,
+        split: bool,
+        api_version: crate::model::ApiVersion,
+    },
+    Recipe {
+        recipe: Recipe,
+        host: String,
+        port: String,
+        namespace: String,
+    },
+    Unsaved {
+        then: AfterUnsaved,
+    },
+    About,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterUnsaved {
+    Quit,
+    CloseFile(usize),
+}
+
+/// Results of background work.
+enum Background {
+    Picked {
+        purpose: PickPurpose,
+        paths: Vec<PathBuf>,
+        elapsed_ms: u128,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PickPurpose {
+    Open,
+    SaveAs(usize),
+    Export,
+}
+
+/// A message shown in the window (file errors are never only logged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+pub struct EgressStudio {
+    pub workspace: Workspace,
+    pub file_states: Vec<FileState>,
+    pub selected: Option<Site>,
+    pub tab: EditorTab,
+    pub diagnostics: Vec<Located>,
+    pub options: validate::Options,
+    pub filter: String,
+    pub dialog: Option<Dialog>,
+    pub notices: Vec<Notice>,
+    pub settings: Settings,
+    /// Where settings persist; `None` in tests.
+    pub settings_path: Option<PathBuf>,
+    /// Set when the user chose to quit despite unsaved changes.
+    pub quit_confirmed: bool,
+    /// Set when the app wants the window closed (the caller closes it).
+    pub close_requested: bool,
+    scroll_to: Option<String>,
+    focus_filter: bool,
+    undo: Vec<UndoStep>,
+    redo: Vec<UndoStep>,
+    next_version: u64,
+    focus_epoch: u64,
+    last_focus: Option<egui::Id>,
+    title: String,
+    untitled_count: usize,
+    background: (Sender<Background>, Receiver<Background>),
+    ctx: Option<egui::Context>,
+}
+
+impl Default for EgressStudio {
+    fn default() -> Self {
+        EgressStudio::new(Settings::default(), None)
+    }
+}
+
+impl EgressStudio {
+    pub fn new(settings: Settings, settings_path: Option<PathBuf>) -> EgressStudio {
+        let istio_version = settings
+            .istio_version
+            .as_deref()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_default();
+        EgressStudio {
+            workspace: Workspace::default(),
+            file_states: Vec::new(),
+            selected: None,
+            tab: EditorTab::Form,
+            diagnostics: Vec::new(),
+            options: validate::Options { istio_version },
+            filter: String::new(),
+            dialog: None,
+            notices: Vec::new(),
+            settings,
+            settings_path,
+            quit_confirmed: false,
+            close_requested: false,
+            scroll_to: None,
+            focus_filter: false,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            next_version: 1,
+            focus_epoch: 0,
+            last_focus: None,
+            title: String::new(),
+            untitled_count: 0,
+            background: channel(),
+            ctx: None,
+        }
+    }
+
+    fn bump_version(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Re-runs validation over the whole workspace.
+    pub fn revalidate(&mut self) {
+        self.diagnostics = validate::check(&self.workspace, &self.options);
+    }
+
+    pub fn notice(&mut self, error: bool, text: impl Into<String>) {
+        self.notices.push(Notice {
+            error,
+            text: text.into(),
+        });
+        if self.notices.len() > 8 {
+            self.notices.remove(0);
+        }
+    }
+
+    /// Adds a loaded file to the workspace.
+    pub fn add_file(&mut self, file: SourceFile, untitled: bool) -> usize {
+        let v = self.bump_version();
+        self.workspace.files.push(file);
+        self.file_states.push(FileState {
+            version: v,
+            saved_version: if untitled { 0 } else { v },
+            untitled,
+        });
+        self.revalidate();
+        self.workspace.files.len() - 1
+    }
+
+    /// Opens files from disk, reporting failures in the window.
+    pub fn open_paths(&mut self, paths: &[PathBuf]) {
+        for path in paths {
+            if let Some(i) = self.workspace.files.iter().position(|f| &f.path == path) {
+                self.select_first_in(i);
+                continue;
+            }
+            match SourceFile::read(path) {
+                Ok(file) => {
+                    let i = self.add_file(file, false);
+                    self.settings.add_recent(path);
+                    self.persist_settings();
+                    self.select_first_in(i);
+                }
+                Err(e) => self.notice(true, e.to_string()),
+            }
+        }
+    }
+
+    fn select_first_in(&mut self, file: usize) {
+        if let Some(f) = self.workspace.files.get(file) {
+            for (di, d) in f.documents.iter().enumerate() {
+                if d.error.is_some() {
+                    self.selected = Some(Site {
+                        file,
+                        document: di,
+                        item: None,
+                    });
+                    return;
+                }
+                if !d.items.is_empty() {
+                    self.selected = Some(Site {
+                        file,
+                        document: di,
+                        item: Some(0),
+                    });
+                    return;
+                }
+            }
+        }
+    }
+
+    pub fn persist_settings(&mut self) {
+        self.settings.istio_version = Some(self.options.istio_version.to_string());
+        if let Some(path) = &self.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            let text = format!("settings not saved: {e}");
+            self.notice(true, text);
+        }
+    }
+
+    /// The selected resource, if the selection is a parsed item.
+    pub fn selected_resource(&self) -> Option<&Resource> {
+        let s = self.selected?;
+        let item = self
+            .workspace
+            .files
+            .get(s.file)?
+            .documents
+            .get(s.document)?
+            .items
+            .get(s.item?)?;
+        item.resource.as_ref().ok()
+    }
+
+    /// Diagnostics of one site.
+    pub fn diagnostics_of(&self, site: Site) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.at == site)
+            .map(|d| d.diagnostic.clone())
+            .collect()
+    }
+
+    /// Worst severity per site, for badges.
+    pub fn worst_by_site(&self) -> HashMap<Site, Severity> {
+        let mut out: HashMap<Site, Severity> = HashMap::new();
+        for d in &self.diagnostics {
+            let e = out.entry(d.at).or_insert(d.diagnostic.severity);
+            if d.diagnostic.severity > *e {
+                *e = d.diagnostic.severity;
+            }
+        }
+        out
+    }
+
+    /// Replaces a resource with an edited one as one undo step (or merges into the
+    /// open step of the same widget).
+    pub fn apply_edit(&mut self, site: Site, edited: Resource, widget: Option<egui::Id>) {
+        let Some(item_index) = site.item else { return };
+        let merge_key = widget.map(|w| (w, self.focus_epoch));
+        let file_index = site.file;
+        let Some(file) = self.workspace.files.get(file_index) else {
+            return;
+        };
+        let before = (file.clone(), self.file_states[file_index].version);
+        let merging = merge_key.is_some()
+            && self.redo.is_empty()
+            && self.undo.last().is_some_and(|u| {
+                u.file == file_index && u.merge_key == merge_key && u.selection == Some(site)
+            });
+        let Some(doc) = self.workspace.files[file_index]
+            .documents
+            .get_mut(site.document)
+        else {
+            return;
+        };
+        let Some(item) = doc.items.get_mut(item_index) else {
+            return;
+        };
+        item.name = edited.name().to_string();
+        item.namespace = edited.namespace().map(str::to_string);
+        item.resource = Ok(edited);
+        doc.dirty = true;
+        let version = self.bump_version();
+        self.file_states[file_index].version = version;
+        let after = (self.workspace.files[file_index].clone(), version);
+        if merging {
+            if let Some(top) = self.undo.last_mut() {
+                top.after = after;
+            }
+        } else {
+            self.undo.push(UndoStep {
+                file: file_index,
+                before,
+                after,
+                selection: Some(site),
+                merge_key,
+            });
+            self.redo.clear();
+        }
+        self.revalidate();
+    }
+
+    /// Applies a structural change to one file (add, delete, duplicate) as one undo step.
+    fn change_file(
+        &mut self,
+        file_index: usize,
+        selection: Option<Site>,
+        change: impl FnOnce(&mut SourceFile) -> Result<(), String>,
+    ) {
+        let Some(file) = self.workspace.files.get(file_index) else {
+            return;
+        };
+        let before = (file.clone(), self.file_states[file_index].version);
+        let mut edited = file.clone();
+        if let Err(e) = change(&mut edited) {
+            self.notice(true, e);
+            return;
+        }
+        let version = self.bump_version();
+        self.workspace.files[file_index] = edited;
+        self.file_states[file_index].version = version;
+        self.undo.push(UndoStep {
+            file: file_index,
+            before,
+            after: (self.workspace.files[file_index].clone(), version),
+            selection,
+            merge_key: None,
+        });
+        self.redo.clear();
+        self.selected = selection;
+        self.revalidate();
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo(&mut self) {
+        let Some(step) = self.undo.pop() else { return };
+        if step.file < self.workspace.files.len() {
+            self.workspace.files[step.file] = step.before.0.clone();
+            self.file_states[step.file].version = step.before.1;
+            self.selected = step
+                .selection
+                .filter(|s| self.site_exists(*s))
+                .or(self.selected.filter(|s| self.site_exists(*s)));
+        }
+        self.redo.push(step);
+        self.focus_epoch += 1;
+        self.revalidate();
+    }
+
+    pub fn redo(&mut self) {
+        let Some(step) = self.redo.pop() else { return };
+        if step.file < self.workspace.files.len() {
+            self.workspace.files[step.file] = step.after.0.clone();
+            self.file_states[step.file].version = step.after.1;
+            self.selected = step.selection.filter(|s| self.site_exists(*s));
+        }
+        self.undo.push(step);
+        self.focus_epoch += 1;
+        self.revalidate();
+    }
+
+    fn site_exists(&self, s: Site) -> bool {
+        self.workspace
+            .files
+            .get(s.file)
+            .and_then(|f| f.documents.get(s.document))
+            .is_some_and(|d| s.item.is_none_or(|i| i < d.items.len()))
+    }
+
+    /// A new untitled file to put new resources in.
+    pub fn new_file(&mut self) -> usize {
+        self.untitled_count += 1;
+        let path = PathBuf::from(format!("untitled-{}.yaml", self.untitled_count));
+        self.add_file(SourceFile::empty(path), true)
+    }
+
+    /// Adds the resources a recipe builds to the selected file (or a new one).
+    pub fn add_recipe(&mut self, recipe: Recipe, host: &str, port: u32, namespace: &str) {
+        let file = match self.selected {
+            Some(s) if s.file < self.workspace.files.len() => s.file,
+            _ => self.new_file(),
+        };
+        let resources = recipe.build(host, port, namespace);
+        let first_doc = self.workspace.files[file].documents.len();
+        let mut selection = Some(Site {
+            file,
+            document: first_doc,
+            item: Some(0),
+        });
+        self.change_file(file, selection, |f| {
+            for r in &resources {
+                f.append_resource(r).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        });
+        // The first new document may follow a blank one; select the first with an item.
+        if let Some(f) = self.workspace.files.get(file) {
+            selection = (first_doc..f.documents.len())
+                .find(|&d| !f.documents[d].items.is_empty())
+                .map(|d| Site {
+                    file,
+                    document: d,
+                    item: Some(0),
+                });
+        }
+        self.selected = selection;
+        if let Some(top) = self.undo.last_mut() {
+            top.selection = selection;
+        }
+    }
+
+    /// Duplicates the selected resource into a new document after the file's end.
+    pub fn duplicate_selected(&mut self) {
+        let (Some(site), Some(resource)) = (self.selected, self.selected_resource().cloned())
+        else {
+            return;
+        };
+        if !resource.is_istio() {
+            self.notice(
+                true,
+                "only ServiceEntries and DestinationRules can be duplicated",
+            );
+            return;
+        }
+        let mut copy = resource;
+        let new_name = format!("{}-copy", copy.name());
+        match &mut copy {
+            Resource::ServiceEntry(r) => r.metadata.name = Some(new_name),
+            Resource::DestinationRule(r) => r.metadata.name = Some(new_name),
+            Resource::Other(_) => {}
+        }
+        let doc = self.workspace.files[site.file].documents.len();
+        self.change_file(
+            site.file,
+            Some(Site {
+                file: site.file,
+                document: doc,
+                item: Some(0),
+            }),
+            |f| {
+                f.append_resource(&copy)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
+        );
+    }
+
+    /// Deletes the selected document (List items are not deleted one by one).
+    pub fn delete_selected(&mut self) {
+        let Some(site) = self.selected else { return };
+        let is_list = self
+            .workspace
+            .files
+            .get(site.file)
+            .and_then(|f| f.documents.get(site.document))
+            .is_some_and(|d| d.list_envelope.is_some());
+        if is_list {
+            self.notice(
+                true,
+                "this resource is an item of a kind: List; edit the List document to remove it",
+            );
+            return;
+        }
+        self.change_file(site.file, None, |f| {
+            f.remove_document(site.document);
+            Ok(())
+        });
+    }
+
+    /// Any file with unsaved changes.
+    pub fn any_dirty(&self) -> bool {
+        self.file_states.iter().any(FileState::is_dirty)
+    }
+
+    /// The window title: selected file and a dirty marker.
+    pub fn window_title(&self) -> String {
+        let file = self
+            .selected
+            .map(|s| s.file)
+            .or(if self.workspace.files.is_empty() {
+                None
+            } else {
+                Some(0)
+            });
+        match file.and_then(|i| self.workspace.files.get(i).map(|f| (i, f))) {
+            Some((i, f)) => {
+                let dirty = if self.file_states[i].is_dirty() {
+                    " •"
+                } else {
+                    ""
+                };
+                format!("{}{dirty} — egress-studio", f.display_path())
+            }
+            None => "egress-studio".to_string(),
+        }
+    }
+
+    pub fn set_istio_version(&mut self, v: IstioVersion) {
+        self.options.istio_version = v;
+        self.revalidate();
+        self.persist_settings();
+    }
+}
+
+/// Opens the window. Files that fail to open are reported inside it.
+pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
+    let settings_path = Settings::default_path();
+    let settings = settings_path
+        .as_deref()
+        .map(Settings::load)
+        .unwrap_or_default();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1280.0, 800.0])
+            .with_title("egress-studio")
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "egress-studio",
+        options,
+        Box::new(move |cc| {
+            let mut app = EgressStudio::new(settings, settings_path);
+            app.apply_theme(&cc.egui_ctx);
+            app.open_paths(&paths);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}
+
+impl eframe::App for EgressStudio {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+        if self.close_requested {
+            self.close_requested = false;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The desktop app driven through egui_kittest: real app state, no GPU.
+
+mod common;
+
+use egress_studio::app::EgressStudio;
+use egress_studio::model::Resource;
+use egress_studio::validate::Severity;
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness() -> Harness<'static, EgressStudio> {
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut EgressStudio| app.ui_root(ui),
+            EgressStudio::default(),
+        )
+}
+
+fn menu(h: &mut Harness<'_, EgressStudio>, menu: &str, item: &str) {
+    h.get_by_label(menu).click();
+    h.run();
+    // Menu entries with a shortcut carry it in their accessible label.
+    match h.query_by_label(item) {
+        Some(node) => node.click(),
+        None => h.get_by_label_contains(item).click(),
+    }
+    h.run();
+}
+
+fn loud(app: &EgressStudio) -> Vec<String> {
+    app.diagnostics
+        .iter()
+        .filter(|d| d.diagnostic.severity > Severity::Info)
+        .map(|d| {
+            format!(
+                "{} {}: {}",
+                d.diagnostic.code, d.diagnostic.path, d.diagnostic.message
+            )
+        })
+        .collect()
+}
+
+fn recipe(h: &mut Harness<'_, EgressStudio>, label: &str) {
+    menu(h, "Edit", "New from recipe…");
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label("Create").click();
+    h.run();
+}
+
+fn port_name(app: &EgressStudio) -> Option<String> {
+    match app.selected_resource() {
+        Some(Resource::ServiceEntry(se)) => se.spec.ports[0].name.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn bad_port_name_shows_beside_the_field_then_goes_and_undo_redo_follow() {
+    let mut h = harness();
+    recipe(&mut h, "HTTPS passthrough");
+    assert!(loud(h.state()).is_empty(), "{:?}", loud(h.state()));
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
+
+    // The second "name" field is the port's (the first is metadata.name).
+    let field = h
+        .get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap();
+    field.focus();
+    h.run();
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .type_text("_bad");
+    h.run();
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls_bad"));
+    assert!(
+        h.query_by_label_contains("SE15: invalid port name: tls_bad")
+            .is_some(),
+        "diagnostic beside the field"
+    );
+
+    // Leave the field: the text edit was one undo step. Fix it in a second one.
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .focus();
+    h.run();
+    for _ in 0..4 {
+        h.key_press(Key::Backspace);
+        h.run();
+    }
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
+    assert!(
+        h.query_by_label_contains("SE15: invalid port name")
+            .is_none()
+    );
+    h.key_press(Key::Escape);
+    h.run();
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls_bad"));
+    assert!(
+        h.query_by_label_contains("SE15: invalid port name: tls_bad")
+            .is_some()
+    );
+
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
+    assert!(
+        h.query_by_label_contains("SE15: invalid port name")
+            .is_none()
+    );
+
+    // Undo twice more: back to the recipe's value, then before the recipe.
+    menu(&mut h, "Edit", "Undo");
+    menu(&mut h, "Edit", "Undo");
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
+    menu(&mut h, "Edit", "Undo");
+    assert!(h.state().workspace.resources().next().is_none());
+}
+
+#[test]
+fn http_to_tls_origination_pair_has_no_diagnostics() {
+    let mut h = harness();
+    recipe(&mut h, "HTTP -> TLS origination");
+    let kinds: Vec<&str> = h
+        .state()
+        .workspace
+        .resources()
+        .map(|r| r.resource.kind())
+        .collect();
+    assert_eq!(kinds, ["ServiceEntry", "DestinationRule"]);
+    assert!(loud(h.state()).is_empty(), "{:?}", loud(h.state()));
+    assert!(h.query_by_label_contains("0 errors, 0 warnings").is_some());
+}
+
+#[test]
+fn edit_a_corpus_destination_rule_and_save_to_a_new_path() {
+    let path = common::corpus_dir().join("istio.io/egress-tls-origination--apply_origination.yaml");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("saved.yaml");
+
+    let mut h = harness();
+    menu(&mut h, "File", "Open…");
+    h.get_by_role_and_label(Role::TextInput, "Path").focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Path")
+        .type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    assert_eq!(h.state().workspace.files.len(), 1);
+
+    h.get_by_label_contains("DR edition-cnn-com").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "sni").focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "sni")
+        .type_text("edition.cnn.com");
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().any_dirty());
+
+    menu(&mut h, "File", "Save As…");
+    let field = h.get_by_role_and_label(Role::TextInput, "Save to");
+    field.focus();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Save to")
+        .type_text(out.to_str().unwrap());
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    assert!(!h.state().any_dirty());
+
+    let saved = std::fs::read_to_string(&out).unwrap();
+    let before = egress_studio::yaml::SourceFile::from_text(path.clone(), &original);
+    let after = egress_studio::yaml::SourceFile::from_text(out.clone(), &saved);
+    assert_eq!(
+        before.documents[0].raw, after.documents[0].raw,
+        "the ServiceEntry document is byte-identical"
+    );
+    let Ok(Resource::DestinationRule(dr)) = &after.documents[1].items[0].resource else {
+        panic!("{saved}")
+    };
+    let tls = dr.spec.traffic_policy.as_ref().unwrap().port_level_settings[0]
+        .tls
+        .as_ref()
+        .unwrap();
+    assert_eq!(tls.sni.as_deref(), Some("edition.cnn.com"));
+    assert_eq!(tls.mode, Some(egress_studio::model::TlsMode::Simple));
+    // Nothing else in the rule changed.
+    let Ok(Resource::DestinationRule(old)) = &before.documents[1].items[0].resource else {
+        panic!()
+    };
+    let mut expected = old.clone();
+    expected
+        .spec
+        .traffic_policy
+        .as_mut()
+        .unwrap()
+        .port_level_settings[0]
+        .tls
+        .as_mut()
+        .unwrap()
+        .sni = Some("edition.cnn.com".into());
+    assert_eq!(dr, &expected);
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut h = harness();
+    recipe(&mut h, "HTTPS passthrough");
+    assert!(h.state().any_dirty());
+    menu(&mut h, "File", "Quit");
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    assert!(!h.state().close_requested && !h.state().quit_confirmed);
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.query_by_label("Unsaved changes").is_none());
+    assert!(!h.state().quit_confirmed);
+    // Ctrl+Q asks again; Discard quits.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Q);
+    h.run();
+    h.get_by_label("Discard").click();
+    h.run();
+    assert!(h.state().quit_confirmed);
+}
