@@ -11,13 +11,22 @@ use std::hint::black_box;
 
 fn frame(c: &mut Criterion) {
     let text = generate::workspace_yaml(1_000);
-    let Ok(file) = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes()) else { return };
+    let Ok(file) = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes()) else {
+        return;
+    };
     let mut app = EgressStudio::default();
     app.add_file(file, false);
-    app.selected = Some(Site { file: 0, document: 0, item: Some(0) });
+    app.selected = Some(Site {
+        file: 0,
+        document: 0,
+        item: Some(0),
+    });
     let ctx = egui::Context::default();
     let input = || egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
         ..Default::default()
     };
     // Warm up fonts and layout caches.

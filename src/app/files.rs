@@ -340,7 +340,8 @@ impl EgressStudio {
                                 self.finish_unsaved(then);
                             }
                             // Stay open when a save failed; give way to Save As for untitled files.
-                            keep = !all_saved && !matches!(self.dialog, Some(Dialog::SaveAs { .. }));
+                            keep =
+                                !all_saved && !matches!(self.dialog, Some(Dialog::SaveAs { .. }));
                         }
                         if ui.button("Discard").clicked() {
                             self.finish_unsaved_discard(then);

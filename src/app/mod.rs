@@ -145,6 +145,15 @@ pub struct EgressStudio {
     untitled_count: usize,
     background: (Sender<Background>, Receiver<Background>),
     ctx: Option<egui::Context>,
+    generation: u64,
+    list_cache: Option<(
+        u64,
+        String,
+        std::collections::HashSet<usize>,
+        Vec<panels::ListRow>,
+    )>,
+    route_cache: Option<(u64, Vec<route::RouteLine>)>,
+    collapsed_files: std::collections::HashSet<usize>,
 }
 
 impl Default for EgressStudio {
@@ -185,6 +194,10 @@ impl EgressStudio {
             untitled_count: 0,
             background: channel(),
             ctx: None,
+            generation: 0,
+            list_cache: None,
+            route_cache: None,
+            collapsed_files: std::collections::HashSet::new(),
         }
     }
 
@@ -196,6 +209,8 @@ impl EgressStudio {
     /// Re-runs validation over the whole workspace.
     pub fn revalidate(&mut self) {
         self.diagnostics = validate::check(&self.workspace, &self.options);
+        // Every change passes through here: views cached per generation rebuild.
+        self.generation += 1;
     }
 
     pub fn notice(&mut self, error: bool, text: impl Into<String>) {

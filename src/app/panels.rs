@@ -195,9 +195,7 @@ impl EgressStudio {
             .default_size(300.0)
             .show(ui, |ui| {
                 ui.heading("Traffic route");
-                egui::ScrollArea::vertical()
-                    .id_salt("route-scroll")
-                    .show(ui, |ui| route::route_ui(self, ui));
+                route::route_ui(self, ui);
             });
         egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
         self.dialogs(&ctx);
@@ -277,6 +275,102 @@ impl EgressStudio {
         });
     }
 
+    /// The rows of the resource list, rebuilt only when the workspace, the filter
+    /// or the collapsed groups change.
+    fn list_rows(&mut self) -> Vec<ListRow> {
+        if let Some((g, f, c, rows)) = &self.list_cache
+            && *g == self.generation
+            && *f == self.filter
+            && *c == self.collapsed_files
+        {
+            return rows.clone();
+        }
+        let worst = self.worst_by_site();
+        let needle = self.filter.to_lowercase();
+        let mut rows = Vec::new();
+        for (fi, file) in self.workspace.files.iter().enumerate() {
+            let dirty = if self.file_states[fi].is_dirty() {
+                " •"
+            } else {
+                ""
+            };
+            let name = file
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.display_path());
+            let collapsed = self.collapsed_files.contains(&fi);
+            rows.push(ListRow::File {
+                file: fi,
+                text: format!("{} {name}{dirty}", if collapsed { "+" } else { "-" }),
+            });
+            if collapsed {
+                continue;
+            }
+            for (di, doc) in file.documents.iter().enumerate() {
+                if let Some(err) = &doc.error {
+                    let site = Site {
+                        file: fi,
+                        document: di,
+                        item: None,
+                    };
+                    let text = format!(
+                        "E document {} (line {}): {}",
+                        doc.ordinal + 1,
+                        err.pos.line,
+                        err.message
+                    );
+                    rows.push(ListRow::Item {
+                        site,
+                        text,
+                        severity: Some(Severity::Error),
+                        other: false,
+                        hover: err.message.clone(),
+                    });
+                    continue;
+                }
+                for (ii, item) in doc.items.iter().enumerate() {
+                    let site = Site {
+                        file: fi,
+                        document: di,
+                        item: Some(ii),
+                    };
+                    let kind_short = match item.kind.as_str() {
+                        "ServiceEntry" => "SE",
+                        "DestinationRule" => "DR",
+                        other => other,
+                    };
+                    let ns = item.namespace.as_deref().unwrap_or("default");
+                    let hay =
+                        format!("{} {} {} {}", item.kind, kind_short, item.name, ns).to_lowercase();
+                    if !needle.is_empty() && !hay.contains(&needle) {
+                        continue;
+                    }
+                    let severity = worst.get(&site).copied().filter(|s| *s > Severity::Info);
+                    let badge = match severity {
+                        Some(s) => severity_icon(s),
+                        None if item.is_istio() => "ok",
+                        None => "·",
+                    };
+                    rows.push(ListRow::Item {
+                        site,
+                        text: format!("{badge} {kind_short} {} ({ns})", item.name),
+                        severity,
+                        other: !item.is_istio(),
+                        hover: format!("{} {}/{} — line {}", item.kind, ns, item.name, doc.line),
+                    });
+                }
+            }
+        }
+        self.list_cache = Some((
+            self.generation,
+            self.filter.clone(),
+            self.collapsed_files.clone(),
+            rows.clone(),
+        ));
+        rows
+    }
+
     fn resource_list(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             let l = ui.label("Filter");
@@ -293,109 +387,60 @@ impl EgressStudio {
             }
         });
         ui.separator();
-        let worst = self.worst_by_site();
-        let needle = self.filter.to_lowercase();
+        if self.workspace.files.is_empty() {
+            ui.label("No files open. File › Open, drop files here, or Edit › New from recipe.");
+            return;
+        }
+        let rows = self.list_rows();
         let mut clicked = None;
+        let mut toggle = None;
+        let row_height = ui.spacing().interact_size.y;
         egui::ScrollArea::vertical()
             .id_salt("resource-list")
-            .show(ui, |ui| {
-                if self.workspace.files.is_empty() {
-                    ui.label(
-                        "No files open. File › Open, drop files here, or Edit › New from recipe.",
-                    );
-                }
-                for (fi, file) in self.workspace.files.iter().enumerate() {
-                    let dirty = if self.file_states[fi].is_dirty() {
-                        " •"
-                    } else {
-                        ""
-                    };
-                    let name = file
-                        .path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| file.display_path());
-                    egui::CollapsingHeader::new(format!("{name}{dirty}"))
-                        .id_salt(("file", fi))
-                        .default_open(true)
-                        .show(ui, |ui| {
-                            for (di, doc) in file.documents.iter().enumerate() {
-                                if let Some(err) = &doc.error {
-                                    let site = Site {
-                                        file: fi,
-                                        document: di,
-                                        item: None,
-                                    };
-                                    let text = format!(
-                                        "E document {} (line {}): {}",
-                                        doc.ordinal + 1,
-                                        err.pos.line,
-                                        err.message
-                                    );
-                                    let sel = self.selected == Some(site);
-                                    if ui
-                                        .selectable_label(
-                                            sel,
-                                            RichText::new(text)
-                                                .color(severity_color(ui, Severity::Error)),
-                                        )
-                                        .clicked()
-                                    {
-                                        clicked = Some(site);
-                                    }
-                                    continue;
-                                }
-                                for (ii, item) in doc.items.iter().enumerate() {
-                                    let site = Site {
-                                        file: fi,
-                                        document: di,
-                                        item: Some(ii),
-                                    };
-                                    let kind_short = match item.kind.as_str() {
-                                        "ServiceEntry" => "SE",
-                                        "DestinationRule" => "DR",
-                                        other => other,
-                                    };
-                                    let ns = item.namespace.as_deref().unwrap_or("default");
-                                    let hay = format!(
-                                        "{} {} {} {}",
-                                        item.kind, kind_short, item.name, ns
-                                    )
-                                    .to_lowercase();
-                                    if !needle.is_empty() && !hay.contains(&needle) {
-                                        continue;
-                                    }
-                                    let badge = match worst.get(&site) {
-                                        Some(s) if *s > Severity::Info => severity_icon(*s),
-                                        _ if item.is_istio() => "ok",
-                                        _ => "·",
-                                    };
-                                    let text = format!("{badge} {kind_short} {} ({ns})", item.name);
-                                    let mut rich = RichText::new(text);
-                                    if let Some(s) =
-                                        worst.get(&site).filter(|s| **s > Severity::Info)
-                                    {
-                                        rich = rich.color(severity_color(ui, *s));
-                                    } else if !item.is_istio() {
-                                        rich = rich.weak();
-                                    }
-                                    if ui
-                                        .selectable_label(self.selected == Some(site), rich)
-                                        .on_hover_text(format!(
-                                            "{} {}/{} — line {}",
-                                            item.kind, ns, item.name, doc.line
-                                        ))
-                                        .clicked()
-                                    {
-                                        clicked = Some(site);
-                                    }
-                                }
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for row in &rows[range] {
+                    match row {
+                        ListRow::File { file, text } => {
+                            if ui
+                                .selectable_label(false, RichText::new(text).strong())
+                                .on_hover_text("Collapse or expand")
+                                .clicked()
+                            {
+                                toggle = Some(*file);
                             }
-                        });
+                        }
+                        ListRow::Item {
+                            site,
+                            text,
+                            severity,
+                            other,
+                            hover,
+                        } => {
+                            let mut rich = RichText::new(format!("   {text}"));
+                            if let Some(s) = severity {
+                                rich = rich.color(severity_color(ui, *s));
+                            } else if *other {
+                                rich = rich.weak();
+                            }
+                            if ui
+                                .selectable_label(self.selected == Some(*site), rich)
+                                .on_hover_text(hover)
+                                .clicked()
+                            {
+                                clicked = Some(*site);
+                            }
+                        }
+                    }
                 }
             });
         if let Some(site) = clicked {
             self.selected = Some(site);
+        }
+        if let Some(f) = toggle
+            && !self.collapsed_files.remove(&f)
+        {
+            self.collapsed_files.insert(f);
         }
     }
 
@@ -450,13 +495,12 @@ impl EgressStudio {
                         d.diagnostic.path,
                         d.diagnostic.message
                     );
-                    if ui
-                        .selectable_label(
-                            false,
-                            RichText::new(text).color(severity_color(ui, d.diagnostic.severity)),
-                        )
-                        .clicked()
-                    {
+                    let rich =
+                        RichText::new(&text).color(severity_color(ui, d.diagnostic.severity));
+                    let label = egui::Label::new(rich)
+                        .truncate()
+                        .sense(egui::Sense::click());
+                    if ui.add(label).on_hover_text(&text).clicked() {
                         jump = Some((d.at, d.diagnostic.path.clone()));
                     }
                 }
@@ -537,4 +581,20 @@ impl EgressStudio {
             ui.ctx().request_repaint();
         }
     }
+}
+
+/// One row of the resource list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListRow {
+    File {
+        file: usize,
+        text: String,
+    },
+    Item {
+        site: Site,
+        text: String,
+        severity: Option<Severity>,
+        other: bool,
+        hover: String,
+    },
 }
