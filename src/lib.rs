@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod model;
+pub mod probe;
 pub mod recipes;
 pub mod validate;
 pub mod yaml;

@@ -1,6 +1,7 @@
 //! The headless commands: `validate`, `export`. Same engine as the GUI.
 
 mod export;
+pub mod probe;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,8 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests with Istio's own rules. Exit 0 = no errors, 1 = errors found, 2 = could not read/parse input.
     Validate(validate::ValidateArgs),
+    /// Resolve and handshake with each ServiceEntry host as its DestinationRule says (or HOST:PORT). Exit 0 = all reachable and verified, 1 = some failed, 2 = bad input.
+    Probe(probe::ProbeArgs),
     /// Write manifests out: one multi-document stream (stdout or -o FILE) or one file per resource (--split DIR).
     Export(export::ExportArgs),
 }
@@ -49,5 +52,6 @@ pub fn run(command: Command) -> u8 {
     match command {
         Command::Validate(args) => validate::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Probe(args) => probe::run(&args),
     }
 }

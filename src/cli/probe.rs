@@ -1,0 +1,314 @@
+//! `egress-studio probe`.
+
+use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
+use crate::probe::targets::{self, PathMap};
+use crate::probe::{ProbeOptions, ProbeReport, Prober, Target};
+use crate::yaml::{SourceFile, Workspace};
+use clap::Args;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Text)]
+    pub output: Output,
+    /// Timeout of each stage (DNS, connect, handshake) in milliseconds; a target gets three times this.
+    #[arg(long, default_value_t = 3000)]
+    pub timeout_ms: u64,
+    /// Targets probed at once.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// Use this nameserver (UDP and TCP) instead of the system's.
+    #[arg(long, value_name = "IP:PORT")]
+    pub dns_server: Option<SocketAddr>,
+    /// Extra trust anchors for targets without a DestinationRule CA (e.g. HOST:PORT targets).
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Read certificate paths under SIDECAR from LOCAL (repeatable), e.g. /etc/certs=./certs.
+    #[arg(long = "map", value_name = "SIDECAR=LOCAL", value_parser = PathMap::parse_entry)]
+    pub map: Vec<(String, PathBuf)>,
+    /// A concrete name to probe for wildcard ServiceEntry hosts (e.g. api.example.com for *.example.com).
+    #[arg(long, value_name = "NAME")]
+    pub wildcard_host: Option<String>,
+    /// Manifests (their ServiceEntries are probed with the matching DestinationRules) or HOST:PORT.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    targets: &'a [ProbeReport],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    targets: usize,
+    ok: usize,
+    failed: usize,
+    elapsed_ms: f64,
+}
+
+/// Targets from the inputs: files (or `-`) and HOST:PORT.
+pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
+    let paths = PathMap {
+        entries: args.map.clone(),
+    };
+    let mut out = Vec::new();
+    let mut workspace = Workspace::default();
+    for input in &args.inputs {
+        let p = Path::new(input);
+        if input == "-" || p.exists() {
+            let file = SourceFile::read(p).map_err(|e| e.to_string())?;
+            if let Some(err) = file.documents.iter().find_map(|d| d.error.as_ref()) {
+                return Err(format!(
+                    "{input}:{}:{}: {}",
+                    err.pos.line, err.pos.column, err.message
+                ));
+            }
+            workspace.files.push(file);
+        } else {
+            let mut t =
+                Target::parse_host_port(input).map_err(|e| format!("{e} (and no such file)"))?;
+            t.tls.ca_certificates = None;
+            out.push(t);
+        }
+    }
+    let rules: Vec<&crate::model::DestinationRule> = workspace
+        .resources()
+        .filter_map(|r| match r.resource {
+            crate::model::Resource::DestinationRule(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    for r in workspace.resources() {
+        if let crate::model::Resource::ServiceEntry(se) = r.resource {
+            let t = targets::for_service_entry(se, &rules, &paths, args.wildcard_host.as_deref());
+            if t.is_empty()
+                && se.spec.hosts().iter().any(|h| h.starts_with('*'))
+                && args.wildcard_host.is_none()
+            {
+                eprintln!(
+                    "note: ServiceEntry {} has wildcard hosts; give --wildcard-host NAME to probe one",
+                    se.metadata.name.as_deref().unwrap_or("")
+                );
+            }
+            out.extend(t);
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(args: &ProbeArgs) -> u8 {
+    let targets = match collect_targets(args) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if targets.is_empty() {
+        eprintln!("error: nothing to probe (no ServiceEntry ports or HOST:PORT given)");
+        return EXIT_BAD_INPUT;
+    }
+    let stage = Duration::from_millis(args.timeout_ms.max(1));
+    let options = ProbeOptions {
+        dns_server: args.dns_server,
+        stage_timeout: stage,
+        target_timeout: stage * 3,
+        concurrency: args.concurrency.max(1),
+        dns_concurrency: args.concurrency.clamp(1, 8),
+        extra_ca: args.ca.clone(),
+        ..Default::default()
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let start = Instant::now();
+    let reports = runtime.block_on(async {
+        let prober = Arc::new(Prober::new(options));
+        prober.probe_all(&targets).await
+    });
+    let elapsed_ms = crate::probe::ms(start);
+    let ok = reports.iter().filter(|r| r.ok).count();
+    match args.output {
+        Output::Json => {
+            let report = JsonReport {
+                targets: &reports,
+                summary: Summary {
+                    targets: reports.len(),
+                    ok,
+                    failed: reports.len() - ok,
+                    elapsed_ms,
+                },
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
+        Output::Text => {
+            for r in &reports {
+                print!("{}", text_report(r));
+            }
+            println!(
+                "{} targets: {ok} ok, {} failed ({elapsed_ms} ms) — probed from this machine",
+                reports.len(),
+                reports.len() - ok
+            );
+        }
+    }
+    if ok == reports.len() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    }
+}
+
+/// A report as text, for people.
+pub fn text_report(r: &ProbeReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let t = &r.target;
+    let sni = t
+        .sni
+        .as_deref()
+        .map(|x| format!(", sni {x}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "{}:{} ({:?}{sni}) — {}: {}",
+        t.host,
+        t.port,
+        t.mode,
+        t.origin,
+        if r.ok { "OK" } else { "FAILED" }
+    );
+    let d = &r.dns;
+    let fam = |v: &Vec<crate::probe::Answer>| {
+        v.iter()
+            .map(|a| format!("{} (ttl {})", a.address, a.ttl))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chain = d
+        .cname_chain
+        .iter()
+        .map(|h| format!("{} -> {} (ttl {})", h.name, h.target, h.ttl))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let _ = writeln!(
+        s,
+        "  dns  [{}] A: {} | AAAA: {}{}{}{} ({} ms)",
+        d.resolver,
+        if d.a.is_empty() {
+            format!("{:?}", d.a_error)
+        } else {
+            fam(&d.a)
+        },
+        if d.aaaa.is_empty() {
+            format!("{:?}", d.aaaa_error)
+        } else {
+            fam(&d.aaaa)
+        },
+        if chain.is_empty() {
+            String::new()
+        } else {
+            format!(" | CNAME {chain}")
+        },
+        d.error
+            .map(|e| format!(" | error {e:?}"))
+            .unwrap_or_default(),
+        if d.tcp_fallback {
+            " | truncated, retried over TCP"
+        } else {
+            ""
+        },
+        d.elapsed_ms
+    );
+    for a in &r.tcp {
+        let _ = writeln!(
+            s,
+            "  tcp  {} {:?} ({} ms)",
+            a.address, a.outcome, a.elapsed_ms
+        );
+    }
+    if let Some(tls) = &r.tls {
+        let _ = writeln!(
+            s,
+            "  tls  {} {} {} alpn {} sni {} ({} ms)",
+            tls.version.as_deref().unwrap_or("-"),
+            tls.cipher_suite.as_deref().unwrap_or("-"),
+            tls.key_exchange_group.as_deref().unwrap_or("-"),
+            tls.alpn.as_deref().unwrap_or("-"),
+            tls.sni_sent.as_deref().unwrap_or("(none)"),
+            tls.elapsed_ms
+        );
+        for c in tls.chain.iter().take(1) {
+            let _ = writeln!(
+                s,
+                "       leaf {} issued by {}; SANs {}; {} days left; {}",
+                c.subject,
+                c.issuer,
+                c.sans.join(", "),
+                c.days_left,
+                c.key_type
+            );
+        }
+        let verdicts = tls
+            .verdicts
+            .iter()
+            .map(|v| format!("{} {:?}", v.source, v.verdict))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            s,
+            "       trust: {verdicts} (the sidecar uses {})",
+            tls.sidecar_trust
+        );
+        let _ = writeln!(
+            s,
+            "       names {}: {}",
+            tls.names_checked.join(", "),
+            if tls.name_match { "match" } else { "NO MATCH" }
+        );
+        if let Some(ca) = &tls.client_auth {
+            let _ = writeln!(
+                s,
+                "       client certificate: {:?}{}{}",
+                ca.outcome,
+                ca.alert
+                    .as_ref()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default(),
+                if ca.acceptable_ca_names.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; server accepts CAs {}",
+                        ca.acceptable_ca_names.join(" | ")
+                    )
+                }
+            );
+        }
+    }
+    for p in &r.problems {
+        let _ = writeln!(s, "  problem: {p}");
+    }
+    s
+}

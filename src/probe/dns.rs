@@ -1,0 +1,273 @@
+//! DNS with hickory-resolver: A and AAAA separately with TTLs, the CNAME chain,
+//! and error classes; no cache, no hosts file, no search list.
+
+use super::report::{Answer, CnameHop, DnsErrorClass, DnsReport};
+use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::{Resolver, TokioResolver};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// Addresses kept per family.
+pub const MAX_ADDRESSES: usize = 64;
+/// CNAME hops followed by hand when the resolver gives up.
+const MAX_HOPS: usize = 10;
+
+/// A resolver for `server` (UDP and TCP), or the system's; with its display name.
+pub fn build_resolver(
+    server: Option<SocketAddr>,
+    timeout: Duration,
+) -> Result<(TokioResolver, String), String> {
+    let (mut builder, name) = match server {
+        Some(addr) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            let ns = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+            (
+                Resolver::builder_with_config(
+                    ResolverConfig::from_name_servers(vec![ns]),
+                    TokioRuntimeProvider::default(),
+                ),
+                addr.to_string(),
+            )
+        }
+        None => (
+            TokioResolver::builder_tokio()
+                .map_err(|e| format!("cannot read the system's DNS configuration: {e}"))?,
+            "system (resolv.conf)".to_string(),
+        ),
+    };
+    let o = builder.options_mut();
+    o.cache_size = 0;
+    o.preserve_intermediates = true;
+    o.use_hosts_file = ResolveHosts::Never;
+    o.ndots = 0;
+    o.timeout = timeout;
+    o.attempts = 1;
+    o.try_tcp_on_error = true;
+    let resolver = builder
+        .build()
+        .map_err(|e| format!("cannot build a resolver: {e}"))?;
+    Ok((resolver, name))
+}
+
+fn absolute(host: &str) -> String {
+    if host.ends_with('.') {
+        host.to_string()
+    } else {
+        format!("{host}.")
+    }
+}
+
+fn classify(e: &NetError) -> (DnsErrorClass, String) {
+    let class = match e {
+        NetError::Dns(DnsError::NoRecordsFound(nr))
+            if nr.response_code == ResponseCode::NXDomain =>
+        {
+            DnsErrorClass::Nxdomain
+        }
+        NetError::Dns(DnsError::NoRecordsFound(_)) => DnsErrorClass::Nodata,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => DnsErrorClass::Servfail,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => DnsErrorClass::Refused,
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::NXDomain)) => DnsErrorClass::Nxdomain,
+        NetError::Timeout => DnsErrorClass::Timeout,
+        _ => DnsErrorClass::Other,
+    };
+    (class, e.to_string())
+}
+
+fn trim(name: &str) -> String {
+    name.trim_end_matches('.').to_string()
+}
+
+/// Resolves `host` (A and AAAA concurrently) under `timeout` for the whole stage.
+pub async fn resolve(
+    resolver: &TokioResolver,
+    resolver_name: &str,
+    host: &str,
+    timeout: Duration,
+) -> DnsReport {
+    let start = Instant::now();
+    let fqdn = absolute(host);
+    let mut report = DnsReport {
+        resolver: resolver_name.to_string(),
+        ..Default::default()
+    };
+    let lookups = async {
+        tokio::join!(
+            resolver.lookup(fqdn.as_str(), RecordType::A),
+            resolver.lookup(fqdn.as_str(), RecordType::AAAA)
+        )
+    };
+    let Ok((a, aaaa)) = tokio::time::timeout(timeout, lookups).await else {
+        report.error = Some(DnsErrorClass::Timeout);
+        report.error_detail = Some(format!("no answer within {} ms", timeout.as_millis()));
+        report.elapsed_ms = super::ms(start);
+        return report;
+    };
+    let mut seen_cnames = HashSet::new();
+    let mut answer_bytes = 0usize;
+    for (result, v6) in [(a, false), (aaaa, true)] {
+        match result {
+            Ok(lookup) => {
+                for rec in lookup.answers() {
+                    match &rec.data {
+                        RData::A(x) if !v6 => {
+                            answer_bytes += 16;
+                            push(
+                                &mut report.a,
+                                &mut report.dropped,
+                                Answer {
+                                    address: x.0.into(),
+                                    ttl: rec.ttl,
+                                },
+                            );
+                        }
+                        RData::AAAA(x) if v6 => {
+                            answer_bytes += 28;
+                            push(
+                                &mut report.aaaa,
+                                &mut report.dropped,
+                                Answer {
+                                    address: x.0.into(),
+                                    ttl: rec.ttl,
+                                },
+                            );
+                        }
+                        RData::CNAME(c) => {
+                            let hop = CnameHop {
+                                name: trim(&rec.name.to_string()),
+                                target: trim(&c.0.to_string()),
+                                ttl: rec.ttl,
+                            };
+                            if seen_cnames.insert((hop.name.clone(), hop.target.clone())) {
+                                report.cname_chain.push(hop);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Err(e) => {
+                let (class, detail) = classify(&e);
+                if v6 {
+                    report.aaaa_error = Some(class);
+                } else {
+                    report.a_error = Some(class);
+                }
+                report.error_detail.get_or_insert(detail);
+            }
+        }
+    }
+    // Without EDNS a UDP answer holds 512 bytes; bigger ones come back over TCP.
+    report.tcp_fallback = answer_bytes + 12 + fqdn.len() > 512;
+    if report.a.is_empty() && report.aaaa.is_empty() {
+        let class = match (report.a_error, report.aaaa_error) {
+            (Some(DnsErrorClass::Nxdomain), _) | (_, Some(DnsErrorClass::Nxdomain)) => {
+                DnsErrorClass::Nxdomain
+            }
+            (Some(DnsErrorClass::Timeout), _) | (_, Some(DnsErrorClass::Timeout)) => {
+                DnsErrorClass::Timeout
+            }
+            (Some(DnsErrorClass::Servfail), _) | (_, Some(DnsErrorClass::Servfail)) => {
+                DnsErrorClass::Servfail
+            }
+            (Some(DnsErrorClass::Refused), _) | (_, Some(DnsErrorClass::Refused)) => {
+                DnsErrorClass::Refused
+            }
+            (Some(DnsErrorClass::Other), _) | (_, Some(DnsErrorClass::Other)) => {
+                DnsErrorClass::Other
+            }
+            _ => DnsErrorClass::Nodata,
+        };
+        // The resolver drops the CNAMEs of a failed answer: walk the chain by hand to
+        // tell a loop or a dangling alias from a plain NXDOMAIN.
+        let (chain, verdict) = walk_cnames(resolver, &fqdn, timeout).await;
+        if !chain.is_empty() {
+            report.cname_chain = chain;
+        }
+        report.error = Some(verdict.unwrap_or(class));
+        if report.error == Some(DnsErrorClass::Other) || report.error_detail.is_none() {
+            report
+                .error_detail
+                .get_or_insert_with(|| "no addresses".into());
+        }
+        if !report.cname_chain.is_empty() && class == DnsErrorClass::Nxdomain && verdict.is_none() {
+            report.error = Some(DnsErrorClass::DanglingCname);
+        }
+    } else {
+        report.error_detail = None;
+    }
+    report.elapsed_ms = super::ms(start);
+    report
+}
+
+fn push(list: &mut Vec<Answer>, dropped: &mut usize, a: Answer) {
+    if list.len() < MAX_ADDRESSES {
+        list.push(a);
+    } else {
+        *dropped += 1;
+    }
+}
+
+/// Follows CNAMEs one query at a time. Returns the hops and, when the chain itself
+/// is the problem, its class (loop, dangling).
+async fn walk_cnames(
+    resolver: &TokioResolver,
+    fqdn: &str,
+    timeout: Duration,
+) -> (Vec<CnameHop>, Option<DnsErrorClass>) {
+    let mut chain = Vec::new();
+    let mut seen = HashSet::new();
+    let mut name = fqdn.to_string();
+    for _ in 0..MAX_HOPS {
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return (chain, Some(DnsErrorClass::CnameLoop));
+        }
+        let Ok(result) =
+            tokio::time::timeout(timeout, resolver.lookup(name.as_str(), RecordType::CNAME)).await
+        else {
+            return (chain, None);
+        };
+        let next = match result {
+            Ok(lookup) => lookup.answers().iter().find_map(|r| match &r.data {
+                RData::CNAME(c) => Some((c.0.to_string(), r.ttl, r.name.to_string())),
+                _ => None,
+            }),
+            Err(e) => {
+                let (class, _) = classify(&e);
+                if !chain.is_empty() && class == DnsErrorClass::Nxdomain {
+                    return (chain, Some(DnsErrorClass::DanglingCname));
+                }
+                None
+            }
+        };
+        let Some((target, ttl, owner)) = next else {
+            // End of the chain: does the last name exist at all?
+            if !chain.is_empty() {
+                let a =
+                    tokio::time::timeout(timeout, resolver.lookup(name.as_str(), RecordType::A))
+                        .await;
+                if let Ok(Err(e)) = a
+                    && classify(&e).0 == DnsErrorClass::Nxdomain
+                {
+                    return (chain, Some(DnsErrorClass::DanglingCname));
+                }
+            }
+            return (chain, None);
+        };
+        chain.push(CnameHop {
+            name: trim(&owner),
+            target: trim(&target),
+            ttl,
+        });
+        name = target;
+    }
+    (chain, Some(DnsErrorClass::CnameLoop))
+}
