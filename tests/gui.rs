@@ -238,3 +238,45 @@ fn closing_with_unsaved_changes_asks_first() {
     h.run();
     assert!(h.state().quit_confirmed);
 }
+
+#[test]
+fn probe_a_typed_host_port_in_the_background() {
+    // A plain TCP server: the TLS handshake fails, which the panel must report.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in listener.incoming().take(4) {
+            drop(s);
+        }
+    });
+    let mut h = harness();
+    h.get_by_label("Probe").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "host:port")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "host:port")
+        .type_text(&format!("127.0.0.1:{port}"));
+    h.run();
+    h.get_by_label("Probe host:port").click();
+    h.run();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while h.state().probe.results.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.run();
+    }
+    let (_, report) = h
+        .state()
+        .probe
+        .results
+        .values()
+        .next()
+        .expect("a result arrived");
+    assert!(!report.ok);
+    assert!(report.tls.as_ref().is_some_and(|t| t.error.is_some()));
+    assert!(
+        h.query_by_label_contains(&format!("FAIL 127.0.0.1:{port}"))
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("from this machine").is_some());
+}

@@ -7,6 +7,7 @@ mod files;
 mod forms;
 mod help;
 mod panels;
+mod probe_panel;
 mod route;
 mod settings;
 mod widgets;
@@ -22,6 +23,14 @@ use crate::yaml::{SourceFile, Workspace};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// Which bottom tab shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BottomTab {
+    #[default]
+    Diagnostics,
+    Probe,
+}
 
 /// Which editor tab shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,6 +163,8 @@ pub struct EgressStudio {
     )>,
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
     collapsed_files: std::collections::HashSet<usize>,
+    pub bottom_tab: BottomTab,
+    pub probe: probe_panel::ProbeState,
 }
 
 impl Default for EgressStudio {
@@ -198,6 +209,8 @@ impl EgressStudio {
             list_cache: None,
             route_cache: None,
             collapsed_files: std::collections::HashSet::new(),
+            bottom_tab: BottomTab::Diagnostics,
+            probe: probe_panel::ProbeState::default(),
         }
     }
 

@@ -141,6 +141,7 @@ impl EgressStudio {
         let ctx = ui.ctx().clone();
         self.ctx = Some(ctx.clone());
         self.drain_background();
+        self.drain_probe_events();
         // Dropped files open.
         let dropped: Vec<std::path::PathBuf> = ctx.input(|i| {
             i.raw
@@ -185,7 +186,7 @@ impl EgressStudio {
         egui::Panel::bottom("diagnostics")
             .resizable(true)
             .default_size(150.0)
-            .show(ui, |ui| self.diagnostics_panel(ui));
+            .show(ui, |ui| self.bottom_panel(ui));
         egui::Panel::left("resources")
             .resizable(true)
             .default_size(270.0)
@@ -444,6 +445,26 @@ impl EgressStudio {
         }
     }
 
+    fn bottom_panel(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.bottom_tab,
+                super::BottomTab::Diagnostics,
+                "Diagnostics",
+            );
+            let probe_label = if self.probe.is_running() {
+                "Probe (running)"
+            } else {
+                "Probe"
+            };
+            ui.selectable_value(&mut self.bottom_tab, super::BottomTab::Probe, probe_label);
+        });
+        match self.bottom_tab {
+            super::BottomTab::Diagnostics => self.diagnostics_panel(ui),
+            super::BottomTab::Probe => self.probe_panel(ui),
+        }
+    }
+
     fn diagnostics_panel(&mut self, ui: &mut Ui) {
         let errors = self
             .diagnostics
@@ -456,7 +477,6 @@ impl EgressStudio {
             .filter(|d| d.diagnostic.severity == Severity::Warning)
             .count();
         ui.horizontal(|ui| {
-            ui.strong("Diagnostics");
             ui.label(format!(
                 "{errors} errors, {warnings} warnings — judged as Istio {}",
                 self.options.istio_version
@@ -535,6 +555,7 @@ impl EgressStudio {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, EditorTab::Form, "Form");
             ui.selectable_value(&mut self.tab, EditorTab::Yaml, "YAML");
+            let mut probe = false;
             if let Some(r) = self.selected_resource() {
                 ui.separator();
                 ui.strong(format!(
@@ -543,6 +564,16 @@ impl EgressStudio {
                     r.namespace().unwrap_or("default"),
                     r.name()
                 ));
+                if matches!(r, Resource::ServiceEntry(_)) {
+                    probe = ui
+                        .button("Probe")
+                        .on_hover_text("Resolve and handshake with each host and port from this machine, with the DestinationRule's TLS settings")
+                        .clicked();
+                }
+            }
+            if probe {
+                let targets = self.selected_targets();
+                self.start_probe(targets);
             }
         });
         ui.separator();

@@ -19,6 +19,8 @@ pub struct Settings {
     pub recent: Vec<PathBuf>,
     pub theme: ThemeChoice,
     pub istio_version: Option<String>,
+    /// Sidecar path prefix → local folder, for probing with a DR's certificate files.
+    pub path_maps: Vec<(String, String)>,
 }
 
 impl Settings {

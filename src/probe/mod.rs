@@ -112,6 +112,45 @@ impl Target {
         })
     }
 
+    /// Identifies the target and every setting that shapes its probe: a result is
+    /// current only while the configuration still yields the same key.
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+            self.host,
+            self.port,
+            self.mode,
+            self.tls.sni,
+            self.tls.subject_alt_names,
+            self.tls.ca_certificates,
+            self.tls.client_certificate,
+            self.tls.private_key,
+            self.tls.insecure_skip_verify,
+            self.addresses
+        )
+    }
+
+    /// A command to check the same target from inside the mesh (through the sidecar).
+    pub fn in_mesh_check(&self, namespace: &str, service_port: u16) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        let client = format!("kubectl exec -n {namespace} deploy/<client> -c <app-container> --");
+        match self.mode {
+            // The sidecar originates TLS: the app speaks plain HTTP to the service port.
+            ProbeMode::Simple | ProbeMode::Mutual => {
+                format!("{client} curl -sv --max-time 10 http://{host}:{service_port}/")
+            }
+            ProbeMode::Passthrough => format!(
+                "{client} curl -sv --max-time 10 https://{host}:{}/",
+                self.port
+            ),
+            ProbeMode::Tcp => format!("{client} sh -c 'nc -vz -w 5 {host} {}'", self.port),
+        }
+    }
+
     /// The SNI the sidecar would send: the DR's `sni`, else the host when it is a name.
     pub fn effective_sni(&self) -> Option<String> {
         self.tls.sni.clone().filter(|s| !s.is_empty()).or_else(|| {

@@ -271,3 +271,139 @@ impl TlsReport {
         out
     }
 }
+
+impl ProbeReport {
+    /// A report as text, for people.
+    pub fn text(&self) -> String {
+        let r = self;
+        use std::fmt::Write;
+        let mut s = String::new();
+        let t = &r.target;
+        let sni = t
+            .sni
+            .as_deref()
+            .map(|x| format!(", sni {x}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "{}:{} ({:?}{sni}) — {}: {}",
+            t.host,
+            t.port,
+            t.mode,
+            t.origin,
+            if r.ok { "OK" } else { "FAILED" }
+        );
+        let d = &r.dns;
+        let fam = |v: &Vec<Answer>| {
+            v.iter()
+                .map(|a| format!("{} (ttl {})", a.address, a.ttl))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let chain = d
+            .cname_chain
+            .iter()
+            .map(|h| format!("{} -> {} (ttl {})", h.name, h.target, h.ttl))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let _ = writeln!(
+            s,
+            "  dns  [{}] A: {} | AAAA: {}{}{}{} ({} ms)",
+            d.resolver,
+            if d.a.is_empty() {
+                format!("{:?}", d.a_error)
+            } else {
+                fam(&d.a)
+            },
+            if d.aaaa.is_empty() {
+                format!("{:?}", d.aaaa_error)
+            } else {
+                fam(&d.aaaa)
+            },
+            if chain.is_empty() {
+                String::new()
+            } else {
+                format!(" | CNAME {chain}")
+            },
+            d.error
+                .map(|e| format!(" | error {e:?}"))
+                .unwrap_or_default(),
+            if d.tcp_fallback {
+                " | truncated, retried over TCP"
+            } else {
+                ""
+            },
+            d.elapsed_ms
+        );
+        for a in &r.tcp {
+            let _ = writeln!(
+                s,
+                "  tcp  {} {:?} ({} ms)",
+                a.address, a.outcome, a.elapsed_ms
+            );
+        }
+        if let Some(tls) = &r.tls {
+            let _ = writeln!(
+                s,
+                "  tls  {} {} {} alpn {} sni {} ({} ms)",
+                tls.version.as_deref().unwrap_or("-"),
+                tls.cipher_suite.as_deref().unwrap_or("-"),
+                tls.key_exchange_group.as_deref().unwrap_or("-"),
+                tls.alpn.as_deref().unwrap_or("-"),
+                tls.sni_sent.as_deref().unwrap_or("(none)"),
+                tls.elapsed_ms
+            );
+            for c in tls.chain.iter().take(1) {
+                let _ = writeln!(
+                    s,
+                    "       leaf {} issued by {}; SANs {}; {} days left; {}",
+                    c.subject,
+                    c.issuer,
+                    c.sans.join(", "),
+                    c.days_left,
+                    c.key_type
+                );
+            }
+            let verdicts = tls
+                .verdicts
+                .iter()
+                .map(|v| format!("{} {:?}", v.source, v.verdict))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                s,
+                "       trust: {verdicts} (the sidecar uses {})",
+                tls.sidecar_trust
+            );
+            let _ = writeln!(
+                s,
+                "       names {}: {}",
+                tls.names_checked.join(", "),
+                if tls.name_match { "match" } else { "NO MATCH" }
+            );
+            if let Some(ca) = &tls.client_auth {
+                let _ = writeln!(
+                    s,
+                    "       client certificate: {:?}{}{}",
+                    ca.outcome,
+                    ca.alert
+                        .as_ref()
+                        .map(|a| format!(" ({a})"))
+                        .unwrap_or_default(),
+                    if ca.acceptable_ca_names.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; server accepts CAs {}",
+                            ca.acceptable_ca_names.join(" | ")
+                        )
+                    }
+                );
+            }
+        }
+        for p in &r.problems {
+            let _ = writeln!(s, "  problem: {p}");
+        }
+        s
+    }
+}

@@ -1,0 +1,369 @@
+//! The probe panel: probe a ServiceEntry (or a host:port typed by hand) from this
+//! machine in the background; results stay per target until the config changes.
+
+use super::EgressStudio;
+use super::widgets::severity_color;
+use crate::model::Resource;
+use crate::probe::runner::{Event, Request, Runner};
+use crate::probe::targets::{self, PathMap};
+use crate::probe::{ProbeOptions, ProbeReport, Target};
+use crate::validate::Severity;
+use egui::{RichText, Ui};
+use std::collections::HashMap;
+
+/// Probe state kept by the app.
+#[derive(Default)]
+pub struct ProbeState {
+    runner: Option<Runner>,
+    next_id: u64,
+    /// The batch running now: its id and targets.
+    running: Option<(u64, Vec<Target>)>,
+    /// Last report per target key.
+    pub results: HashMap<String, (Target, ProbeReport)>,
+    /// Order in which targets were last probed (keys).
+    pub order: Vec<String>,
+    pub manual: String,
+    pub dns_server: String,
+    pub map_from: String,
+    pub map_to: String,
+    pub wildcard_host: String,
+    pub error: Option<String>,
+}
+
+impl ProbeState {
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+}
+
+impl EgressStudio {
+    fn path_map(&self) -> PathMap {
+        PathMap {
+            entries: self
+                .settings
+                .path_maps
+                .iter()
+                .map(|(a, b)| (a.clone(), b.into()))
+                .collect(),
+        }
+    }
+
+    fn probe_options(&self) -> Result<ProbeOptions, String> {
+        let dns = self.probe.dns_server.trim();
+        let dns_server = if dns.is_empty() {
+            None
+        } else {
+            Some(
+                dns.parse()
+                    .map_err(|_| format!("DNS server {dns:?}: expected IP:PORT"))?,
+            )
+        };
+        Ok(ProbeOptions {
+            dns_server,
+            ..Default::default()
+        })
+    }
+
+    /// Starts probing `targets` in the background.
+    pub fn start_probe(&mut self, targets: Vec<Target>) {
+        if targets.is_empty() {
+            self.probe.error = Some(
+                "nothing to probe: no host and port (wildcard hosts need a concrete name)".into(),
+            );
+            return;
+        }
+        let options = match self.probe_options() {
+            Ok(o) => o,
+            Err(e) => {
+                self.probe.error = Some(e);
+                return;
+            }
+        };
+        if self.probe.runner.is_none() {
+            let ctx = self.ctx.clone();
+            match Runner::start(move || {
+                if let Some(c) = &ctx {
+                    c.request_repaint();
+                }
+            }) {
+                Ok(r) => self.probe.runner = Some(r),
+                Err(e) => {
+                    self.probe.error = Some(e);
+                    return;
+                }
+            }
+        }
+        if let Some((id, _)) = self.probe.running.take()
+            && let Some(r) = &self.probe.runner
+        {
+            let _ = r.send(Request::Cancel { id });
+        }
+        self.probe.next_id += 1;
+        let id = self.probe.next_id;
+        self.probe.error = None;
+        self.probe.order = targets.iter().map(Target::key).collect();
+        if let Some(r) = &self.probe.runner
+            && let Err(e) = r.send(Request::Probe {
+                id,
+                targets: targets.clone(),
+                options,
+            })
+        {
+            self.probe.error = Some(e);
+            return;
+        }
+        self.probe.running = Some((id, targets));
+        self.bottom_tab = super::BottomTab::Probe;
+    }
+
+    pub fn cancel_probe(&mut self) {
+        if let (Some((id, _)), Some(r)) = (self.probe.running.take(), &self.probe.runner) {
+            let _ = r.send(Request::Cancel { id });
+        }
+    }
+
+    /// Targets of the selected ServiceEntry with the workspace's rules.
+    pub fn selected_targets(&self) -> Vec<Target> {
+        let Some(Resource::ServiceEntry(se)) = self.selected_resource() else {
+            return Vec::new();
+        };
+        let rules: Vec<&crate::model::DestinationRule> = self
+            .workspace
+            .resources()
+            .filter_map(|r| match r.resource {
+                Resource::DestinationRule(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        let concrete = Some(self.probe.wildcard_host.trim()).filter(|s| !s.is_empty());
+        targets::for_service_entry(se, &rules, &self.path_map(), concrete)
+    }
+
+    pub(super) fn drain_probe_events(&mut self) {
+        let Some(runner) = &self.probe.runner else {
+            return;
+        };
+        let mut events = Vec::new();
+        while let Ok(e) = runner.events.try_recv() {
+            events.push(e);
+        }
+        for e in events {
+            match e {
+                Event::Report { id, index, report } => {
+                    if let Some((rid, targets)) = &self.probe.running
+                        && *rid == id
+                        && let Some(t) = targets.get(index)
+                    {
+                        self.probe.results.insert(t.key(), (t.clone(), *report));
+                    }
+                }
+                Event::Finished { id, .. } => {
+                    if self
+                        .probe
+                        .running
+                        .as_ref()
+                        .is_some_and(|(rid, _)| *rid == id)
+                    {
+                        self.probe.running = None;
+                    }
+                }
+                Event::Failed { message, .. } => self.probe.error = Some(message),
+            }
+        }
+    }
+
+    pub(super) fn probe_panel(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let l = ui.label("host:port");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.probe.manual)
+                    .hint_text("api.example.com:443")
+                    .desired_width(200.0),
+            )
+            .labelled_by(l.id);
+            if ui.button("Probe host:port").clicked() {
+                match Target::parse_host_port(self.probe.manual.trim()) {
+                    Ok(t) => self.start_probe(vec![t]),
+                    Err(e) => self.probe.error = Some(e),
+                }
+            }
+            let is_se = matches!(self.selected_resource(), Some(Resource::ServiceEntry(_)));
+            if ui
+                .add_enabled(is_se, egui::Button::new("Probe selected ServiceEntry"))
+                .clicked()
+            {
+                let t = self.selected_targets();
+                self.start_probe(t);
+            }
+            if self.probe.is_running() {
+                ui.spinner();
+                if ui.button("Cancel").clicked() {
+                    self.cancel_probe();
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("DNS server");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.probe.dns_server)
+                    .hint_text("system")
+                    .desired_width(120.0),
+            )
+            .labelled_by(l.id);
+            let l = ui.label("wildcard host as");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.probe.wildcard_host)
+                    .hint_text("api.example.com")
+                    .desired_width(140.0),
+            )
+            .labelled_by(l.id);
+            let l = ui.label("map sidecar path");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.probe.map_from)
+                    .hint_text("/etc/certs")
+                    .desired_width(90.0),
+            )
+            .labelled_by(l.id);
+            let l = ui.label("to local folder");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.probe.map_to)
+                    .hint_text("./certs")
+                    .desired_width(120.0),
+            )
+            .labelled_by(l.id);
+            if ui.button("Add mapping").clicked()
+                && !self.probe.map_from.trim().is_empty()
+                && !self.probe.map_to.trim().is_empty()
+            {
+                let from = self.probe.map_from.trim().trim_end_matches('/').to_string();
+                self.settings.path_maps.retain(|(a, _)| *a != from);
+                self.settings
+                    .path_maps
+                    .push((from, self.probe.map_to.trim().to_string()));
+                self.persist_settings();
+            }
+        });
+        if !self.settings.path_maps.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Mappings:");
+                let mut remove = None;
+                for (i, (a, b)) in self.settings.path_maps.iter().enumerate() {
+                    ui.label(format!("{a} = {b}"));
+                    if ui
+                        .small_button("×")
+                        .on_hover_text("Remove mapping")
+                        .clicked()
+                    {
+                        remove = Some(i);
+                    }
+                }
+                if let Some(i) = remove {
+                    self.settings.path_maps.remove(i);
+                    self.persist_settings();
+                }
+            });
+        }
+        if let Some(e) = &self.probe.error {
+            ui.label(RichText::new(e).color(severity_color(ui, Severity::Error)));
+        }
+        ui.label(RichText::new("Results are from this machine, not from inside the mesh.").weak());
+        // Which results are still current: their target is what the config yields now.
+        let current: std::collections::HashSet<String> =
+            targets::for_workspace(&self.workspace, &self.path_map())
+                .iter()
+                .map(Target::key)
+                .collect();
+        let ns = self
+            .selected_resource()
+            .and_then(|r| r.namespace())
+            .unwrap_or("default")
+            .to_string();
+        egui::ScrollArea::vertical()
+            .id_salt("probe-results")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let keys: Vec<String> = self.probe.order.clone();
+                for key in keys {
+                    let running = self
+                        .probe
+                        .running
+                        .as_ref()
+                        .is_some_and(|(_, ts)| ts.iter().any(|t| t.key() == key));
+                    let Some((target, report)) = self.probe.results.get(&key) else {
+                        if running {
+                            ui.horizontal(|ui| {
+                                ui.spinner();
+                                ui.label(key.split('|').take(2).collect::<Vec<_>>().join(":"));
+                            });
+                        }
+                        continue;
+                    };
+                    let stale =
+                        !current.contains(&key) && !target.origin.ends_with("typed by hand");
+                    let mark = if report.ok { "OK  " } else { "FAIL" };
+                    let dns = if report.dns.error.is_some() {
+                        "dns x"
+                    } else {
+                        "dns ok"
+                    };
+                    let tcp = if report
+                        .tcp
+                        .iter()
+                        .any(|a| a.outcome == crate::probe::TcpOutcome::Connected)
+                    {
+                        "tcp ok"
+                    } else {
+                        "tcp x"
+                    };
+                    let tls = match &report.tls {
+                        None => String::new(),
+                        Some(t) => {
+                            let issuer = t
+                                .chain
+                                .first()
+                                .map(|c| c.issuer.clone())
+                                .unwrap_or_default();
+                            let days = t
+                                .chain
+                                .first()
+                                .map(|c| format!(", {} days left", c.days_left))
+                                .unwrap_or_default();
+                            format!(" | tls {} {issuer}{days}", if t.ok { "ok" } else { "x" })
+                        }
+                    };
+                    let mut head = RichText::new(format!(
+                        "{mark} {}:{} ({:?}) | {dns} | {tcp}{tls} | {} ms{}",
+                        report.target.host,
+                        report.target.port,
+                        report.target.mode,
+                        report.elapsed_ms,
+                        if stale {
+                            " | stale: config changed"
+                        } else {
+                            ""
+                        }
+                    ));
+                    head = if stale {
+                        head.weak()
+                    } else if report.ok {
+                        head
+                    } else {
+                        head.color(severity_color(ui, Severity::Error))
+                    };
+                    egui::CollapsingHeader::new(head)
+                        .id_salt(("probe", key.as_str()))
+                        .show(ui, |ui| {
+                            ui.label(RichText::new(report.text()).monospace());
+                            let service_port = report.target.port;
+                            let cmd = target.in_mesh_check(&ns, service_port);
+                            ui.horizontal(|ui| {
+                                ui.label(RichText::new(&cmd).monospace().small());
+                                if ui.small_button("Copy in-mesh check").clicked() {
+                                    ui.ctx().copy_text(cmd.clone());
+                                }
+                            });
+                        });
+                }
+            });
+    }
+}
