@@ -1,5 +1,7 @@
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use std::path::PathBuf;
 
 /// `../shared/istio/corpus` beside the repository.

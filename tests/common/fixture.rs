@@ -1,0 +1,343 @@
+//! Real servers for probe tests and benchmarks, all on loopback: an authoritative
+//! DNS server (hickory-server) for `example.test.` and rustls servers with rcgen
+//! certificates (good, expired, wrong name, mutual TLS 1.3 and 1.2, silent, plain HTTP).
+
+#![allow(dead_code)]
+
+use hickory_server::Server;
+use hickory_server::net::runtime::TokioRuntimeProvider;
+use hickory_server::proto::rr::rdata::{A, AAAA, CNAME, SOA, TXT};
+use hickory_server::proto::rr::{LowerName, Name, RData, Record};
+use hickory_server::store::in_memory::InMemoryZoneHandler;
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, UdpSocket};
+
+// ---------------------------------------------------------------- DNS
+
+pub fn rec(name: &str, ttl: u32, data: RData) -> Record {
+    Record::from_rdata(Name::from_str(name).unwrap(), ttl, data)
+}
+
+/// An authoritative server for `example.test.` on 127.0.0.1 (UDP and TCP, same port).
+pub async fn dns_server() -> (SocketAddr, Server<Catalog>) {
+    let origin = Name::from_str("example.test.").unwrap();
+    let mut zone = InMemoryZoneHandler::<TokioRuntimeProvider>::empty(
+        origin.clone(),
+        ZoneType::Primary,
+        AxfrPolicy::Deny,
+    );
+    let soa = SOA::new(
+        Name::from_str("ns.example.test.").unwrap(),
+        Name::from_str("admin.example.test.").unwrap(),
+        1,
+        3600,
+        600,
+        86400,
+        60,
+    );
+    let v4 = Ipv4Addr::LOCALHOST;
+    let records = vec![
+        rec("example.test.", 3600, RData::SOA(soa)),
+        rec("api.example.test.", 300, RData::A(A(v4))),
+        rec(
+            "api.example.test.",
+            300,
+            RData::AAAA(AAAA(Ipv6Addr::LOCALHOST)),
+        ),
+        rec(
+            "alias.example.test.",
+            60,
+            RData::CNAME(CNAME(Name::from_str("edge.example.test.").unwrap())),
+        ),
+        rec(
+            "edge.example.test.",
+            120,
+            RData::CNAME(CNAME(Name::from_str("api.example.test.").unwrap())),
+        ),
+        rec("v4only.example.test.", 300, RData::A(A(v4))),
+        rec(
+            "txtonly.example.test.",
+            300,
+            RData::TXT(TXT::new(vec!["hello".into()])),
+        ),
+        rec(
+            "dangling.example.test.",
+            300,
+            RData::CNAME(CNAME(Name::from_str("gone.example.test.").unwrap())),
+        ),
+        rec(
+            "loop1.example.test.",
+            300,
+            RData::CNAME(CNAME(Name::from_str("loop2.example.test.").unwrap())),
+        ),
+        rec(
+            "loop2.example.test.",
+            300,
+            RData::CNAME(CNAME(Name::from_str("loop1.example.test.").unwrap())),
+        ),
+        rec("wrong.example.test.", 300, RData::A(A(v4))),
+    ];
+    for r in records {
+        zone.upsert_mut(r, 1);
+    }
+    for i in 0..200u32 {
+        zone.upsert_mut(
+            rec(&format!("h{i}.bulk.example.test."), 300, RData::A(A(v4))),
+            1,
+        );
+    }
+    for i in 0..300u32 {
+        zone.upsert_mut(
+            rec(
+                "huge.example.test.",
+                300,
+                RData::A(A(Ipv4Addr::new(
+                    127,
+                    1,
+                    (i / 250) as u8,
+                    (i % 250) as u8 + 1,
+                ))),
+            ),
+            1,
+        );
+    }
+    let mut catalog = Catalog::new();
+    catalog.upsert(LowerName::new(&origin), vec![Arc::new(zone)]);
+    let mut server = Server::new(catalog);
+    // UDP and TCP on the same port; retry if TCP's is taken.
+    for _ in 0..20 {
+        let udp = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = udp.local_addr().unwrap();
+        if let Ok(tcp) = TcpListener::bind(addr).await {
+            server.register_socket(udp);
+            server.register_listener(tcp, Duration::from_secs(5), 65535);
+            return (addr, server);
+        }
+    }
+    panic!("no free UDP+TCP port pair on loopback");
+}
+
+// ---------------------------------------------------------------- PKI
+
+pub struct Pki {
+    pub dir: tempfile::TempDir,
+}
+
+impl Pki {
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+}
+
+pub fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, name);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let key = KeyPair::generate().unwrap();
+    let pem = p.self_signed(&key).unwrap().pem();
+    (p, key, pem)
+}
+
+pub fn leaf(
+    issuer: &Issuer<'_, KeyPair>,
+    sans: &[&str],
+    cn: &str,
+    expired: bool,
+) -> (String, String) {
+    let mut p =
+        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, cn);
+    if expired {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    } else {
+        let now = time::OffsetDateTime::now_utc();
+        p.not_before = now - time::Duration::days(1);
+        p.not_after = now + time::Duration::days(90);
+    }
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, issuer).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+pub struct Fixture {
+    pub pki: Pki,
+    pub server_ca: PathBuf,
+    pub good: u16,
+    pub expired: u16,
+    pub wrong: u16,
+    pub mtls13: u16,
+    pub mtls12: u16,
+    pub silent: u16,
+    pub plain: u16,
+}
+
+pub fn server_config(
+    cert: &str,
+    key: &str,
+    client_ca: Option<&str>,
+    tls12_only: bool,
+) -> rustls::ServerConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone());
+    let builder = if tls12_only {
+        builder
+            .with_protocol_versions(&[&rustls::version::TLS12])
+            .unwrap()
+    } else {
+        builder.with_safe_default_protocol_versions().unwrap()
+    };
+    let mut cfg = match client_ca {
+        Some(ca) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_slice_iter(ca.as_bytes()) {
+                roots.add(c.unwrap()).unwrap();
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .build()
+            .unwrap();
+            builder
+                .with_client_cert_verifier(verifier)
+                .with_single_cert(chain, key)
+                .unwrap()
+        }
+        None => builder
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap(),
+    };
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    cfg
+}
+
+/// Serves TLS on 127.0.0.1 and [::1] on the same port; keeps connections open a moment.
+pub async fn tls_server(cfg: rustls::ServerConfig) -> u16 {
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+    let v4 = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = v4.local_addr().unwrap().port();
+    let v6 = TcpListener::bind(("::1", port)).await.ok();
+    for l in std::iter::once(v4).chain(v6) {
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = l.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut s) = acceptor.accept(sock).await {
+                        let mut buf = [0u8; 64];
+                        let _ =
+                            tokio::time::timeout(Duration::from_secs(2), s.read(&mut buf)).await;
+                    }
+                });
+            }
+        });
+    }
+    port
+}
+
+pub async fn fixture() -> Fixture {
+    let pki = Pki {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let (sp, sk, server_ca_pem) = ca("Probe Server CA");
+    let server_issuer = Issuer::new(sp, sk);
+    let (cp, ck, client_ca_pem) = ca("Probe Client CA");
+    let client_issuer = Issuer::new(cp, ck);
+    let (rp, rk, _) = ca("Rogue CA");
+    let rogue_issuer = Issuer::new(rp, rk);
+
+    let names = [
+        "api.example.test",
+        "*.wild.example.test",
+        "127.0.0.1",
+        "::1",
+    ];
+    let (good_cert, good_key) = leaf(&server_issuer, &names, "api.example.test", false);
+    let (old_cert, old_key) = leaf(&server_issuer, &names, "api.example.test", true);
+    let (wrong_cert, wrong_key) = leaf(
+        &server_issuer,
+        &["other.example.test"],
+        "other.example.test",
+        false,
+    );
+    let (client_cert, client_key) = leaf(&client_issuer, &["client.example.test"], "client", false);
+    let (rogue_cert, rogue_key) = leaf(&rogue_issuer, &["client.example.test"], "rogue", false);
+
+    let server_ca = pki.write("server-ca.pem", &server_ca_pem);
+    pki.write("client.pem", &client_cert);
+    pki.write("client-key.pem", &client_key);
+    pki.write("rogue.pem", &rogue_cert);
+    pki.write("rogue-key.pem", &rogue_key);
+
+    let good = tls_server(server_config(&good_cert, &good_key, None, false)).await;
+    let expired = tls_server(server_config(&old_cert, &old_key, None, false)).await;
+    let wrong = tls_server(server_config(&wrong_cert, &wrong_key, None, false)).await;
+    let mtls13 = tls_server(server_config(
+        &good_cert,
+        &good_key,
+        Some(&client_ca_pem),
+        false,
+    ))
+    .await;
+    let mtls12 = tls_server(server_config(
+        &good_cert,
+        &good_key,
+        Some(&client_ca_pem),
+        true,
+    ))
+    .await;
+
+    let silent_l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = silent_l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = silent_l.accept().await {
+            held.push(s);
+        }
+    });
+    let plain_l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let plain = plain_l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = plain_l.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 512];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    Fixture {
+        pki,
+        server_ca,
+        good,
+        expired,
+        wrong,
+        mtls13,
+        mtls12,
+        silent,
+        plain,
+    }
+}
