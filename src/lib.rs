@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod diagram;
 pub mod model;
 pub mod probe;
 pub mod recipes;

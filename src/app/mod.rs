@@ -3,6 +3,7 @@
 //! in a way that can block: file dialogs run on their own threads.
 
 mod commands;
+mod diagram_panel;
 mod files;
 mod forms;
 mod help;
@@ -164,6 +165,16 @@ pub struct EgressStudio {
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
     collapsed_files: std::collections::HashSet<usize>,
     pub bottom_tab: BottomTab,
+    /// Diagram layout cache: (generation, collapsed namespaces, probe results seen, layout).
+    diagram_cache: Option<(
+        u64,
+        std::collections::HashSet<String>,
+        usize,
+        crate::diagram::Layout,
+    )>,
+    diagram_collapsed: std::collections::HashSet<String>,
+    diagram_scene: egui::Rect,
+    pub route_as_text: bool,
     pub probe: probe_panel::ProbeState,
 }
 
@@ -210,6 +221,10 @@ impl EgressStudio {
             route_cache: None,
             collapsed_files: std::collections::HashSet::new(),
             bottom_tab: BottomTab::Diagnostics,
+            diagram_cache: None,
+            diagram_collapsed: std::collections::HashSet::new(),
+            diagram_scene: egui::Rect::ZERO,
+            route_as_text: false,
             probe: probe_panel::ProbeState::default(),
         }
     }

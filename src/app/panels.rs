@@ -2,7 +2,7 @@
 //! panel and diagnostics panel.
 
 use super::widgets::{Form, severity_color, severity_icon};
-use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, route, yaml_view};
+use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_view};
 use crate::model::Resource;
 use crate::validate::{IstioVersion, Severity, Site};
 use egui::{RichText, Ui};
@@ -193,11 +193,8 @@ impl EgressStudio {
             .show(ui, |ui| self.resource_list(ui));
         egui::Panel::right("route")
             .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| {
-                ui.heading("Traffic route");
-                route::route_ui(self, ui);
-            });
+            .default_size(520.0)
+            .show(ui, |ui| self.route_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
         self.dialogs(&ctx);
     }

@@ -1,5 +1,6 @@
 //! The headless commands: `validate`, `export`. Same engine as the GUI.
 
+mod diagram;
 mod export;
 pub mod probe;
 mod validate;
@@ -36,6 +37,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// Resolve and handshake with each ServiceEntry host as its DestinationRule says (or HOST:PORT). Exit 0 = all reachable and verified, 1 = some failed, 2 = bad input.
     Probe(probe::ProbeArgs),
+    /// Draw the traffic route of the manifests as SVG.
+    Diagram(diagram::DiagramArgs),
     /// Write manifests out: one multi-document stream (stdout or -o FILE) or one file per resource (--split DIR).
     Export(export::ExportArgs),
 }
@@ -53,5 +56,6 @@ pub fn run(command: Command) -> u8 {
         Command::Validate(args) => validate::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
     }
 }

@@ -1,0 +1,58 @@
+//! `egress-studio diagram`.
+
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::diagram;
+use crate::yaml::{SourceFile, Workspace};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct DiagramArgs {
+    /// Write the diagram as SVG here.
+    #[arg(long, value_name = "OUT")]
+    pub svg: PathBuf,
+    /// Dark colours instead of light.
+    #[arg(long)]
+    pub dark: bool,
+    /// Manifests; `-` reads standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+pub fn run(args: &DiagramArgs) -> u8 {
+    let mut workspace = Workspace::default();
+    for path in &args.files {
+        match SourceFile::read(path) {
+            Ok(f) => workspace.files.push(f),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
+    let diagnostics = crate::validate::check(&workspace, &crate::validate::Options::default());
+    let graph = diagram::build(&workspace, &diagnostics, &Default::default());
+    let layout = diagram::lay_out(&graph, &Default::default());
+    let svg = diagram::svg::render(
+        &layout,
+        if args.dark {
+            &diagram::svg::DARK
+        } else {
+            &diagram::svg::LIGHT
+        },
+    );
+    match crate::yaml::atomic_write(&args.svg, svg.as_bytes()) {
+        Ok(()) => {
+            eprintln!(
+                "wrote {} ({} ServiceEntries)",
+                args.svg.display(),
+                graph.routes().count()
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}

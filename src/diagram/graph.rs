@@ -1,0 +1,350 @@
+//! The route graph: per ServiceEntry, who sees it → sidecar listener → (egress
+//! gateway) → external host, with what is on the wire and the DestinationRule's
+//! policies. No egui.
+
+use crate::model::{DestinationRule, Resource, ServiceEntry, TlsMode};
+use crate::probe::ProbeReport;
+use crate::probe::targets::{rule_for, tls_for_port};
+use crate::validate::{Located, Severity, Site};
+use crate::yaml::Workspace;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the probe said of a route, for the overlay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeMark {
+    pub dns_ok: bool,
+    pub addresses: Vec<String>,
+    pub tls_ok: Option<bool>,
+    pub issuer: Option<String>,
+    pub days_left: Option<i64>,
+    pub client_cert: Option<String>,
+    /// The configuration changed since the probe.
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listener {
+    pub port: u32,
+    pub protocol: String,
+    /// What is on the wire to the host: "HTTP :80", "TLS passthrough :443", …
+    pub wire: String,
+    pub locks: u8,
+    pub double_tls: bool,
+    pub probe: Option<ProbeMark>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub site: Site,
+    pub rule: Option<Site>,
+    pub namespace: String,
+    pub name: String,
+    pub workloads: Vec<String>,
+    pub listeners: Vec<Listener>,
+    pub gateway: Option<String>,
+    pub hosts: Vec<String>,
+    pub resolution: String,
+    pub endpoints: Vec<String>,
+    pub policies: Vec<String>,
+    pub subsets: Vec<String>,
+    pub severity: Option<Severity>,
+    pub rule_severity: Option<Severity>,
+}
+
+/// Routes grouped by namespace, both in a stable order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Graph {
+    pub groups: BTreeMap<String, Vec<Route>>,
+}
+
+impl Graph {
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.groups.values().flatten()
+    }
+}
+
+fn worst(diags: &[Located], site: Site) -> Option<Severity> {
+    diags
+        .iter()
+        .filter(|d| d.at == site && d.diagnostic.severity > Severity::Info)
+        .map(|d| d.diagnostic.severity)
+        .max()
+}
+
+fn policies(dr: &DestinationRule) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(tp) = &dr.spec.traffic_policy {
+        if let Some(lb) = &tp.load_balancer {
+            let what = lb.simple.map(|s| s.to_string()).or_else(|| {
+                lb.consistent_hash
+                    .as_ref()
+                    .map(|_| "consistent hash".to_string())
+            });
+            out.push(format!("LB {}", what.unwrap_or_else(|| "locality".into())));
+        }
+        if let Some(cp) = &tp.connection_pool {
+            let max = cp
+                .tcp
+                .as_ref()
+                .and_then(|t| t.max_connections)
+                .map(|m| format!(" max {m}"))
+                .unwrap_or_default();
+            out.push(format!("pool{max}"));
+        }
+        if let Some(od) = &tp.outlier_detection {
+            let n = od
+                .consecutive_5xx_errors
+                .map(|n| format!(" 5xx>{n}"))
+                .unwrap_or_default();
+            out.push(format!("outlier{n}"));
+        }
+        if tp.tunnel.is_some() {
+            out.push("tunnel".into());
+        }
+    }
+    out
+}
+
+/// Which egress gateway (Gateway + VirtualService in the workspace) carries a host.
+fn gateways(ws: &Workspace) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for r in ws.resources() {
+        let Resource::Other(o) = r.resource else {
+            continue;
+        };
+        if o.kind != "VirtualService" {
+            continue;
+        }
+        let spec = &o.value["spec"];
+        let gws: Vec<String> = spec["gateways"]
+            .as_sequence()
+            .map(|s| {
+                s.iter()
+                    .filter_map(|g| g.as_str())
+                    .filter(|g| *g != "mesh")
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if gws.is_empty() {
+            continue;
+        }
+        // The VS routes mesh traffic to the egress gateway service.
+        let text = serde_yaml::to_string(spec).unwrap_or_default();
+        if !text.contains("egress") {
+            continue;
+        }
+        for h in spec["hosts"]
+            .as_sequence()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h.as_str())
+        {
+            out.insert(h.to_ascii_lowercase(), gws[0].clone());
+        }
+    }
+    out
+}
+
+/// Builds the graph. `probes` maps target keys to reports; `current` holds the keys
+/// the configuration yields now (others are stale).
+pub fn build(
+    ws: &Workspace,
+    diags: &[Located],
+    probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
+) -> Graph {
+    let resources: Vec<_> = ws.resources().collect();
+    let rules: Vec<(&DestinationRule, Site)> = resources
+        .iter()
+        .filter_map(|r| match r.resource {
+            Resource::DestinationRule(d) => Some((
+                d,
+                Site {
+                    file: r.file,
+                    document: r.document,
+                    item: Some(r.item),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    let rule_refs: Vec<&DestinationRule> = rules.iter().map(|(d, _)| *d).collect();
+    let gws = gateways(ws);
+    let current: std::collections::HashSet<String> =
+        crate::probe::targets::for_workspace(ws, &crate::probe::targets::PathMap::default())
+            .iter()
+            .map(|t| t.key())
+            .collect();
+    let mut graph = Graph::default();
+    for r in &resources {
+        let Resource::ServiceEntry(se) = r.resource else {
+            continue;
+        };
+        let site = Site {
+            file: r.file,
+            document: r.document,
+            item: Some(r.item),
+        };
+        let route = route_of(se, site, &rule_refs, &rules, &gws, diags, probes, &current);
+        graph
+            .groups
+            .entry(route.namespace.clone())
+            .or_default()
+            .push(route);
+    }
+    for routes in graph.groups.values_mut() {
+        routes.sort_by(|a, b| {
+            (&a.name, a.site.file, a.site.document).cmp(&(&b.name, b.site.file, b.site.document))
+        });
+    }
+    graph
+}
+
+#[allow(clippy::too_many_arguments)]
+fn route_of(
+    se: &ServiceEntry,
+    site: Site,
+    rule_refs: &[&DestinationRule],
+    rules: &[(&DestinationRule, Site)],
+    gws: &HashMap<String, String>,
+    diags: &[Located],
+    probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
+    current: &std::collections::HashSet<String>,
+) -> Route {
+    let ns = se
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let first_host = se.spec.hosts().first().cloned().unwrap_or_default();
+    let rule = rule_for(rule_refs, &first_host);
+    let rule_site = rule.and_then(|d| {
+        rules
+            .iter()
+            .find(|(x, _)| std::ptr::eq(*x, d))
+            .map(|(_, s)| *s)
+    });
+    let mut workloads = Vec::new();
+    if se.spec.export_to.is_empty() || se.spec.export_to.iter().any(|e| e == "*") {
+        workloads.push("all namespaces".to_string());
+    } else {
+        for e in &se.spec.export_to {
+            workloads.push(match e.as_str() {
+                "." => format!("ns {ns}"),
+                "~" => "no one (~)".to_string(),
+                other => format!("ns {other}"),
+            });
+        }
+    }
+    if let Some(sel) = &se.spec.workload_selector {
+        let labels: Vec<String> = sel.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        workloads.push(format!("selects {}", labels.join(",")));
+    }
+    let mut listeners = Vec::new();
+    for port in &se.spec.ports {
+        let number = port.number.unwrap_or(0);
+        let protocol = port.protocol.clone().unwrap_or_else(|| "sniffed".into());
+        let upstream = port.target_port.filter(|t| *t > 0).unwrap_or(number);
+        let tls = rule.and_then(|d| tls_for_port(d, number));
+        let app_tls = matches!(protocol.to_ascii_uppercase().as_str(), "TLS" | "HTTPS");
+        let (wire, locks) = match tls.map(|t| t.mode()) {
+            Some(TlsMode::Simple) => {
+                let sni = tls
+                    .and_then(|t| t.sni.clone())
+                    .unwrap_or_else(|| first_host.clone());
+                (format!("TLS SIMPLE sni={sni} -> :{upstream}"), 1)
+            }
+            Some(TlsMode::Mutual) => (format!("mTLS MUTUAL -> :{upstream}"), 1),
+            Some(TlsMode::IstioMutual) => (format!("ISTIO_MUTUAL -> :{upstream}"), 1),
+            _ if app_tls => (format!("TLS passthrough :{number}"), 1),
+            _ => (format!("{} :{upstream}", protocol.to_ascii_uppercase()), 0),
+        };
+        let double_tls = app_tls
+            && matches!(
+                tls.map(|t| t.mode()),
+                Some(TlsMode::Simple | TlsMode::Mutual)
+            );
+        let probe = probes
+            .values()
+            .find(|(t, _)| {
+                t.origin.contains(&format!(
+                    "ServiceEntry {ns}/{} ",
+                    se.metadata.name.as_deref().unwrap_or("")
+                )) && t.origin.contains(&format!(" port {number}"))
+            })
+            .map(|(t, r)| ProbeMark {
+                dns_ok: r.dns.error.is_none() && !r.dns.addresses().is_empty(),
+                addresses: r
+                    .dns
+                    .addresses()
+                    .iter()
+                    .take(3)
+                    .map(|a| a.to_string())
+                    .collect(),
+                tls_ok: r.tls.as_ref().map(|t| t.ok),
+                issuer: r
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.chain.first())
+                    .map(|c| c.issuer.clone()),
+                days_left: r
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.chain.first())
+                    .map(|c| c.days_left),
+                client_cert: r
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.client_auth.as_ref())
+                    .map(|c| format!("{:?}", c.outcome).to_lowercase()),
+                stale: !current.contains(&t.key()),
+            });
+        listeners.push(Listener {
+            port: number,
+            protocol,
+            wire,
+            locks: if double_tls { 2 } else { locks },
+            double_tls,
+            probe,
+        });
+    }
+    let mut endpoints: Vec<String> = se
+        .spec
+        .endpoints()
+        .iter()
+        .filter_map(|e| e.address.clone())
+        .collect();
+    endpoints.extend(se.spec.addresses.iter().cloned());
+    Route {
+        site,
+        rule: rule_site,
+        namespace: ns,
+        name: se.metadata.name.clone().unwrap_or_default(),
+        workloads,
+        listeners,
+        gateway: se
+            .spec
+            .hosts()
+            .iter()
+            .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned()),
+        hosts: se.spec.hosts().to_vec(),
+        resolution: se.spec.resolution().to_string(),
+        endpoints,
+        policies: rule.map(policies).unwrap_or_default(),
+        subsets: rule
+            .map(|d| {
+                d.spec
+                    .subsets
+                    .iter()
+                    .map(|s| {
+                        let labels: Vec<String> =
+                            s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        format!("{} {}", s.name.as_deref().unwrap_or(""), labels.join(","))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        severity: worst(diags, site),
+        rule_severity: rule_site.and_then(|s| worst(diags, s)),
+    }
+}
