@@ -280,3 +280,46 @@ fn probe_a_typed_host_port_in_the_background() {
     );
     assert!(h.query_by_label_contains("from this machine").is_some());
 }
+
+#[test]
+fn review_changes_shows_the_diff_against_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("egress.yaml");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/egress.yaml"),
+        &path,
+    )
+    .unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(std::slice::from_ref(&path));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    h.run();
+    // stripe-api is selected: rename its port in the form.
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .focus();
+    h.run();
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .type_text("-api");
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    menu(&mut h, "File", "Review changes…");
+    assert!(h.query_by_label_contains("Changes to").is_some());
+    assert!(h.query_by_label_contains("1 changed lines").is_none());
+    assert!(h.query_by_label("-     name: tls").is_some());
+    assert!(h.query_by_label("+     name: tls-api").is_some());
+    h.get_by_label("Save").click();
+    h.run();
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("    name: tls-api\n"));
+    assert!(
+        saved.contains("# HTTPS passthrough: the app speaks TLS itself"),
+        "comments kept"
+    );
+}

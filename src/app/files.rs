@@ -26,7 +26,11 @@ impl EgressStudio {
     /// Saves one file to `path`, which becomes its path.
     pub fn save_file_as(&mut self, i: usize, path: PathBuf) -> bool {
         match self.workspace.files[i].save_as(&path) {
-            Ok(()) => {
+            Ok(reemitted) => {
+                if !reemitted.is_empty() {
+                    let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
+                    self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), path.display()));
+                }
                 let v = self.file_states[i].version;
                 self.file_states[i].saved_version = v;
                 self.file_states[i].untitled = false;
@@ -348,6 +352,84 @@ impl EgressStudio {
                             keep = false;
                         }
                         if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Dialog::Review { file } => {
+                    let i = *file;
+                    let Some(f) = self.workspace.files.get(i) else {
+                        keep = false;
+                        return;
+                    };
+                    ui.heading(format!("Changes to {}", f.display_path()));
+                    let on_disk = if self.file_states[i].untitled {
+                        String::new()
+                    } else {
+                        std::fs::read_to_string(&f.path).unwrap_or_default()
+                    };
+                    match f.render() {
+                        Err(e) => {
+                            ui.label(format!("cannot render: {e}"));
+                        }
+                        Ok(now) => {
+                            let diff = yaml::line_diff(&on_disk, &now);
+                            let changed: Vec<usize> = diff
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, (op, _))| *op != yaml::DiffOp::Same)
+                                .map(|(n, _)| n)
+                                .collect();
+                            if changed.is_empty() {
+                                ui.label("No changes against the file on disk.");
+                            } else {
+                                ui.label(format!("{} changed lines", changed.len()));
+                            }
+                            let near = |n: usize| changed.iter().any(|c| c.abs_diff(n) <= 3);
+                            egui::ScrollArea::vertical()
+                                .max_height(420.0)
+                                .show(ui, |ui| {
+                                    let mut skipped = false;
+                                    for (n, (op, line)) in diff.iter().enumerate() {
+                                        if !near(n) {
+                                            if !skipped {
+                                                ui.label(
+                                                    egui::RichText::new("…").monospace().weak(),
+                                                );
+                                            }
+                                            skipped = true;
+                                            continue;
+                                        }
+                                        skipped = false;
+                                        let (sign, color) = match op {
+                                            yaml::DiffOp::Same => {
+                                                (" ", ui.visuals().weak_text_color())
+                                            }
+                                            yaml::DiffOp::Removed => (
+                                                "-",
+                                                super::widgets::severity_color(
+                                                    ui,
+                                                    crate::validate::Severity::Error,
+                                                ),
+                                            ),
+                                            yaml::DiffOp::Added => {
+                                                ("+", egui::Color32::from_rgb(60, 170, 80))
+                                            }
+                                        };
+                                        ui.label(
+                                            egui::RichText::new(format!("{sign} {line}"))
+                                                .monospace()
+                                                .color(color),
+                                        );
+                                    }
+                                });
+                        }
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Save").clicked() && self.save_file(i) {
+                            keep = false;
+                        }
+                        if ui.button("Close").clicked() {
                             keep = false;
                         }
                     });

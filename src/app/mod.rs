@@ -95,6 +95,10 @@ pub enum Dialog {
     Unsaved {
         then: AfterUnsaved,
     },
+    /// The diff of a file against disk, before saving.
+    Review {
+        file: usize,
+    },
     About,
 }
 

@@ -77,6 +77,19 @@ impl EgressStudio {
                     }
                 }
             }
+            Command::Review => {
+                if let Some(i) =
+                    self.selected
+                        .map(|s| s.file)
+                        .or(if self.workspace.files.is_empty() {
+                            None
+                        } else {
+                            Some(0)
+                        })
+                {
+                    self.dialog = Some(Dialog::Review { file: i });
+                }
+            }
             Command::Export => {
                 self.dialog = Some(Dialog::Export {
                     path: "export.yaml".into(),

@@ -609,3 +609,8 @@ impl SourceFile {
         }
     }
 }
+
+/// Reads one document's text on its own (for checking a patched document).
+pub(crate) fn reparse(text: &str) -> Document {
+    parse_document(text, 0..text.len(), 1, 0)
+}

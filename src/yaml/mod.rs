@@ -4,11 +4,16 @@
 //! are written back byte for byte; an edited one is re-emitted from the model in
 //! Istio's field order. Bad input becomes a located error, never a panic.
 
+mod diff;
 mod load;
 mod locate;
+mod patch;
 mod split;
+pub mod tree;
+pub use patch::patch;
 mod write;
 
+pub use diff::{DiffOp, line_diff};
 pub use load::*;
 pub use locate::{Pos, PositionIndex, join_index, join_key, key_segment, parent_path};
 pub use split::{Segment, is_blank_document, split_documents};

@@ -92,27 +92,71 @@ fn document_value(file: &SourceFile, doc: &Document) -> Result<Option<Value>, Wr
     }
 }
 
-/// The document's text as it would be saved now.
-pub fn render_document(file: &SourceFile, doc: &Document) -> Result<String, WriteError> {
+/// The edited document written by patching its original text, if that is safe:
+/// the patched text must read back to exactly the edited resources.
+fn patched_document(doc: &Document, new: &Value) -> Option<String> {
+    let text = doc.raw.strip_prefix('\u{feff}').unwrap_or(&doc.raw);
+    let old: Value = serde_yaml::from_str(text).ok()?;
+    let patched = super::patch(text, &old, new)?;
+    let again = super::load::reparse(&patched);
+    let same = again.items.len() == doc.items.len()
+        && again
+            .items
+            .iter()
+            .zip(&doc.items)
+            .all(|(a, b)| match (&a.resource, &b.resource) {
+                (Ok(x), Ok(y)) => x == y,
+                _ => false,
+            });
+    same.then_some(patched)
+}
+
+/// The document's text as it would be saved now, and whether it had to be
+/// re-emitted (not patched in place).
+pub fn render_document_report(
+    file: &SourceFile,
+    doc: &Document,
+) -> Result<(String, bool), WriteError> {
     if !doc.dirty {
-        return Ok(doc.raw.clone());
+        return Ok((doc.raw.clone(), false));
     }
     let Some(value) = document_value(file, doc)? else {
-        return Ok(doc.raw.clone());
+        return Ok((doc.raw.clone(), false));
     };
+    if let Some(p) = patched_document(doc, &value) {
+        return Ok((p, false));
+    }
+    Ok((reemit(file, doc, &value)?, true))
+}
+
+/// The document's text as it would be saved now.
+pub fn render_document(file: &SourceFile, doc: &Document) -> Result<String, WriteError> {
+    render_document_report(file, doc).map(|(t, _)| t)
+}
+
+fn reemit(file: &SourceFile, doc: &Document, value: &Value) -> Result<String, WriteError> {
     let mut out = header(&doc.raw).to_string();
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(&emit(&value, file, doc)?);
+    out.push_str(&emit(value, file, doc)?);
     Ok(out)
 }
 
 /// The whole file's text as it would be saved now.
 pub fn render_file(file: &SourceFile) -> Result<String, WriteError> {
+    render_file_report(file).map(|(t, _)| t)
+}
+
+/// The file's text, and the ordinals of documents that were re-emitted rather than patched.
+pub fn render_file_report(file: &SourceFile) -> Result<(String, Vec<usize>), WriteError> {
     let mut out = String::new();
+    let mut reemitted = Vec::new();
     for (i, doc) in file.documents.iter().enumerate() {
-        let text = render_document(file, doc)?;
+        let (text, whole) = render_document_report(file, doc)?;
+        if whole {
+            reemitted.push(doc.ordinal);
+        }
         // A re-emitted document that lost its separator still needs one after the first.
         if i > 0 && doc.dirty && !text.trim_start().starts_with("---") {
             if !out.ends_with('\n') {
@@ -122,7 +166,7 @@ pub fn render_file(file: &SourceFile) -> Result<String, WriteError> {
         }
         out.push_str(&text);
     }
-    Ok(out)
+    Ok((out, reemitted))
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder is
@@ -169,18 +213,20 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
 
 impl SourceFile {
     /// Saves to its own path.
-    pub fn save(&mut self) -> Result<(), WriteError> {
+    pub fn save(&mut self) -> Result<Vec<usize>, WriteError> {
         let path = self.path.clone();
         self.save_as(&path)
     }
 
     /// Saves to `path`, which becomes the file's path. The documents are re-read
     /// from what was written, so spans and lines match the file on disk.
-    pub fn save_as(&mut self, path: &Path) -> Result<(), WriteError> {
-        let text = self.render()?;
+    /// Returns the ordinals of edited documents that had to be re-emitted whole
+    /// (comments and formatting in them are not kept); the others were patched in place.
+    pub fn save_as(&mut self, path: &Path) -> Result<Vec<usize>, WriteError> {
+        let (text, reemitted) = render_file_report(self)?;
         atomic_write(path, text.as_bytes())?;
         *self = SourceFile::from_text(path.to_path_buf(), &text);
-        Ok(())
+        Ok(reemitted)
     }
 }
 
