@@ -63,12 +63,8 @@ impl Graph {
     }
 }
 
-fn worst(diags: &[Located], site: Site) -> Option<Severity> {
-    diags
-        .iter()
-        .filter(|d| d.at == site && d.diagnostic.severity > Severity::Info)
-        .map(|d| d.diagnostic.severity)
-        .max()
+fn worst(diags: &HashMap<Site, Severity>, site: Site) -> Option<Severity> {
+    diags.get(&site).copied()
 }
 
 fn policies(dr: &DestinationRule) -> Vec<String> {
@@ -169,7 +165,25 @@ pub fn build(
         })
         .collect();
     let rule_refs: Vec<&DestinationRule> = rules.iter().map(|(d, _)| *d).collect();
+    // Rules by exact host, and the wildcard ones: most lookups never scan.
+    let mut by_host: HashMap<String, Vec<&DestinationRule>> = HashMap::new();
+    let mut wild_rules: Vec<&DestinationRule> = Vec::new();
+    for d in &rule_refs {
+        match d.spec.host.as_deref() {
+            Some(h) if h.starts_with('*') => wild_rules.push(d),
+            Some(h) => by_host.entry(h.to_ascii_lowercase()).or_default().push(d),
+            None => {}
+        }
+    }
     let gws = gateways(ws);
+    let mut worst_by_site: HashMap<Site, Severity> = HashMap::new();
+    for d in diags
+        .iter()
+        .filter(|d| d.diagnostic.severity > Severity::Info)
+    {
+        let e = worst_by_site.entry(d.at).or_insert(d.diagnostic.severity);
+        *e = (*e).max(d.diagnostic.severity);
+    }
     let current: std::collections::HashSet<String> =
         crate::probe::targets::for_workspace(ws, &crate::probe::targets::PathMap::default())
             .iter()
@@ -185,7 +199,25 @@ pub fn build(
             document: r.document,
             item: Some(r.item),
         };
-        let route = route_of(se, site, &rule_refs, &rules, &gws, diags, probes, &current);
+        let first = se
+            .spec
+            .hosts()
+            .first()
+            .map(|h| h.to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut candidates: Vec<&DestinationRule> =
+            by_host.get(&first).cloned().unwrap_or_default();
+        candidates.extend(wild_rules.iter().copied());
+        let route = route_of(
+            se,
+            site,
+            &candidates,
+            &rules,
+            &gws,
+            &worst_by_site,
+            probes,
+            &current,
+        );
         graph
             .groups
             .entry(route.namespace.clone())
@@ -207,7 +239,7 @@ fn route_of(
     rule_refs: &[&DestinationRule],
     rules: &[(&DestinationRule, Site)],
     gws: &HashMap<String, String>,
-    diags: &[Located],
+    diags: &HashMap<Site, Severity>,
     probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
     current: &std::collections::HashSet<String>,
 ) -> Route {
