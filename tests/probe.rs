@@ -195,7 +195,11 @@ async fn tls_simple_verdicts() {
             r.tcp
         );
     }
-    let literals: &[&str] = if v6 { &["127.0.0.1", "::1"] } else { &["127.0.0.1"] };
+    let literals: &[&str] = if v6 {
+        &["127.0.0.1", "::1"]
+    } else {
+        &["127.0.0.1"]
+    };
     for literal in literals.iter().copied() {
         let r = prober
             .probe(&target(

@@ -582,16 +582,21 @@ impl EgressStudio {
         self.file_states.iter().any(FileState::is_dirty)
     }
 
-    /// The window title: selected file and a dirty marker.
-    pub fn window_title(&self) -> String {
-        let file = self
-            .selected
+    /// The file commands act on: the selected resource's, else the first open one.
+    pub fn current_file(&self) -> Option<usize> {
+        self.selected
             .map(|s| s.file)
+            .filter(|f| *f < self.workspace.files.len())
             .or(if self.workspace.files.is_empty() {
                 None
             } else {
                 Some(0)
-            });
+            })
+    }
+
+    /// The window title: selected file and a dirty marker.
+    pub fn window_title(&self) -> String {
+        let file = self.current_file();
         match file.and_then(|i| self.workspace.files.get(i).map(|f| (i, f))) {
             Some((i, f)) => {
                 let dirty = if self.file_states[i].is_dirty() {

@@ -40,28 +40,12 @@ impl EgressStudio {
                 })
             }
             Command::Save => {
-                if let Some(i) =
-                    self.selected
-                        .map(|s| s.file)
-                        .or(if self.workspace.files.is_empty() {
-                            None
-                        } else {
-                            Some(0)
-                        })
-                {
+                if let Some(i) = self.current_file() {
                     self.save_file(i);
                 }
             }
             Command::SaveAs => {
-                if let Some(i) =
-                    self.selected
-                        .map(|s| s.file)
-                        .or(if self.workspace.files.is_empty() {
-                            None
-                        } else {
-                            Some(0)
-                        })
-                {
+                if let Some(i) = self.current_file() {
                     let path = self.workspace.files[i].display_path();
                     self.dialog = Some(Dialog::SaveAs {
                         file: i,
@@ -78,15 +62,7 @@ impl EgressStudio {
                 }
             }
             Command::Review => {
-                if let Some(i) =
-                    self.selected
-                        .map(|s| s.file)
-                        .or(if self.workspace.files.is_empty() {
-                            None
-                        } else {
-                            Some(0)
-                        })
-                {
+                if let Some(i) = self.current_file() {
                     self.dialog = Some(Dialog::Review { file: i });
                 }
             }

@@ -550,28 +550,42 @@ fn check_locality(
             "outlier detection policy must be provided for failover",
         );
     }
-    for (i, fo) in ll.failover.iter().enumerate() {
+    failovers(
+        &ll.failover,
+        p,
+        ["LL7", "LL8", "LL9"],
+        [
+            "locality lb failover settings must specify different regions",
+            "locality lb failover only specify region",
+            "locality lb failover region should not contain '*' wildcard",
+        ],
+        f,
+    );
+}
+
+/// The failover entries' rules, shared by locality and zone-aware settings:
+/// different regions, regions only, no wildcard.
+fn failovers(
+    list: &[LocalityFailover],
+    p: &str,
+    codes: [&str; 3],
+    messages: [&str; 3],
+    f: &mut Findings,
+) {
+    for (i, fo) in list.iter().enumerate() {
         let fp = format!("{p}.failover[{i}]");
         let (from, to) = (
             fo.from.as_deref().unwrap_or(""),
             fo.to.as_deref().unwrap_or(""),
         );
         if from == to {
-            f.error(
-                "LL7",
-                &fp,
-                "locality lb failover settings must specify different regions",
-            );
+            f.error(codes[0], &fp, messages[0]);
         }
         if from.contains('/') || to.contains('/') {
-            f.error("LL8", &fp, "locality lb failover only specify region");
+            f.error(codes[1], &fp, messages[1]);
         }
         if from.contains('*') || to.contains('*') {
-            f.error(
-                "LL9",
-                &fp,
-                "locality lb failover region should not contain '*' wildcard",
-            );
+            f.error(codes[2], &fp, messages[2]);
         }
     }
 }
@@ -676,34 +690,17 @@ fn check_zone_aware(
             "outlier detection policy must be provided for failover",
         );
     }
-    for (i, fo) in za.failover.iter().enumerate() {
-        let fp = format!("{p}.failover[{i}]");
-        let (from, to) = (
-            fo.from.as_deref().unwrap_or(""),
-            fo.to.as_deref().unwrap_or(""),
-        );
-        if from == to {
-            f.error(
-                "ZA3",
-                &fp,
-                "zone aware lb failover settings must specify different regions",
-            );
-        }
-        if from.contains('/') || to.contains('/') {
-            f.error(
-                "ZA4",
-                &fp,
-                "zone aware lb failover only specifies region; remove the zone/subzone part",
-            );
-        }
-        if from.contains('*') || to.contains('*') {
-            f.error(
-                "ZA5",
-                &fp,
-                "zone aware lb failover region should not contain '*' wildcard",
-            );
-        }
-    }
+    failovers(
+        &za.failover,
+        p,
+        ["ZA3", "ZA4", "ZA5"],
+        [
+            "zone aware lb failover settings must specify different regions",
+            "zone aware lb failover only specifies region; remove the zone/subzone part",
+            "zone aware lb failover region should not contain '*' wildcard",
+        ],
+        f,
+    );
     if za.min_cluster_size == Some(0) {
         f.error(
             "CRD-RANGE",
