@@ -196,7 +196,8 @@ impl Default for ProbeOptions {
 /// Shared state of a batch: resolver and limits.
 pub struct Prober {
     options: ProbeOptions,
-    resolver: Result<(hickory_resolver::TokioResolver, String), String>,
+    /// Built on first use: targets given as addresses need none.
+    resolver: std::sync::OnceLock<Result<(hickory_resolver::TokioResolver, String), String>>,
     all: Semaphore,
     dns: Semaphore,
 }
@@ -204,11 +205,12 @@ pub struct Prober {
 impl Prober {
     /// Must be called inside a tokio runtime.
     pub fn new(options: ProbeOptions) -> Prober {
-        let resolver = dns::build_resolver(options.dns_server, options.stage_timeout);
+        // The OS trust store takes milliseconds to read: load it while we dial.
+        std::thread::spawn(tls::warm_os_roots);
         Prober {
             all: Semaphore::new(options.concurrency.max(1)),
             dns: Semaphore::new(options.dns_concurrency.max(1)),
-            resolver,
+            resolver: std::sync::OnceLock::new(),
             options,
         }
     }
@@ -245,7 +247,8 @@ impl Prober {
             vec![ip]
         } else {
             let _dns = self.dns.acquire().await.ok();
-            report.dns = match &self.resolver {
+            let resolver = self.resolver.get_or_init(|| dns::build_resolver(self.options.dns_server, self.options.stage_timeout));
+            report.dns = match resolver {
                 Ok((resolver, name)) => {
                     dns::resolve(resolver, name, &target.host, self.options.stage_timeout).await
                 }

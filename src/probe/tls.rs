@@ -227,6 +227,11 @@ fn mozilla_roots() -> Arc<RootCertStore> {
         .clone()
 }
 
+/// Loads the OS trust store ahead of need (it is cached for the process).
+pub fn warm_os_roots() {
+    let _ = os_roots();
+}
+
 fn os_roots() -> Option<Arc<RootCertStore>> {
     static ROOTS: OnceLock<Option<Arc<RootCertStore>>> = OnceLock::new();
     ROOTS
