@@ -247,7 +247,9 @@ impl Prober {
             vec![ip]
         } else {
             let _dns = self.dns.acquire().await.ok();
-            let resolver = self.resolver.get_or_init(|| dns::build_resolver(self.options.dns_server, self.options.stage_timeout));
+            let resolver = self.resolver.get_or_init(|| {
+                dns::build_resolver(self.options.dns_server, self.options.stage_timeout)
+            });
             report.dns = match resolver {
                 Ok((resolver, name)) => {
                     dns::resolve(resolver, name, &target.host, self.options.stage_timeout).await

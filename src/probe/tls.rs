@@ -236,9 +236,39 @@ fn os_roots() -> Option<Arc<RootCertStore>> {
     static ROOTS: OnceLock<Option<Arc<RootCertStore>>> = OnceLock::new();
     ROOTS
         .get_or_init(|| {
-            let found = rustls_native_certs::load_native_certs();
             let mut roots = RootCertStore::empty();
-            let (_added, _ignored) = roots.add_parsable_certificates(found.certs);
+            // The distribution's bundle is one file; reading it beats opening every
+            // file of the hashed directory. Explicit SSL_CERT_* settings win.
+            const BUNDLES: [&str; 4] = [
+                "/etc/ssl/certs/ca-certificates.crt",
+                "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/ssl/ca-bundle.pem",
+                "/etc/ssl/cert.pem",
+            ];
+            // SSL_CERT_FILE names the bundle itself; the hashed SSL_CERT_DIR usually
+            // repeats it file by file.
+            let from_env = std::env::var_os("SSL_CERT_FILE")
+                .map(std::path::PathBuf::from)
+                .filter(|p| p.is_file());
+            let bundle = from_env.or_else(|| {
+                if std::env::var_os("SSL_CERT_DIR").is_some() {
+                    return None;
+                }
+                BUNDLES
+                    .iter()
+                    .map(std::path::PathBuf::from)
+                    .find(|p| p.is_file())
+            });
+            match bundle.and_then(|p| CertificateDer::pem_file_iter(p).ok()) {
+                Some(certs) => {
+                    let (_added, _ignored) =
+                        roots.add_parsable_certificates(certs.filter_map(Result::ok));
+                }
+                None => {
+                    let found = rustls_native_certs::load_native_certs();
+                    let (_added, _ignored) = roots.add_parsable_certificates(found.certs);
+                }
+            }
             (!roots.is_empty()).then(|| Arc::new(roots))
         })
         .clone()
