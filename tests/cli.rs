@@ -261,3 +261,21 @@ fn fail_on_warning_and_istio_version() {
     let out = run(&["validate", "--istio-version", "9.99", p]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn an_unserved_api_version_is_an_error_and_still_counted() {
+    let out = run_stdin(
+        &["validate", "--output", "json", "-"],
+        b"apiVersion: networking.istio.io/v2\nkind: ServiceEntry\nmetadata: {name: a}\nspec: {hosts: [a.example.com]}\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["resources"], 1);
+    assert_eq!(json["diagnostics"][0]["path"], "apiVersion");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not served")
+    );
+}

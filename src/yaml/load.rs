@@ -83,9 +83,12 @@ impl Item {
         }
     }
 
-    /// True for ServiceEntry and DestinationRule (parsed or not).
+    /// True for ServiceEntry and DestinationRule (parsed or not, any version).
     pub fn is_istio(&self) -> bool {
-        IstioKind::from_type(&self.api_version, &self.kind).is_some()
+        matches!(self.kind.as_str(), "ServiceEntry" | "DestinationRule")
+            && self
+                .api_version
+                .starts_with(&format!("{}/", crate::model::ISTIO_NETWORKING_GROUP))
     }
 }
 
@@ -504,6 +507,22 @@ fn parse_item(
             Some(IstioKind::DestinationRule) => {
                 typed::<DestinationRule>(&value, prefix, raw, first_line)
                     .map(Resource::DestinationRule)
+            }
+            None if matches!(kind.as_str(), "ServiceEntry" | "DestinationRule")
+                && api_version
+                    .starts_with(&format!("{}/", crate::model::ISTIO_NETWORKING_GROUP)) =>
+            {
+                Err(LoadError {
+                    class: LoadErrorClass::Type,
+                    pos: shift(
+                        PositionIndex::build(raw).find(&join_key(prefix, "apiVersion")),
+                        first_line,
+                    ),
+                    path: Some(join_key(prefix, "apiVersion")),
+                    message: format!(
+                        "{api_version} is not served for {kind}: use networking.istio.io/v1 (or v1beta1, v1alpha3)"
+                    ),
+                })
             }
             None => Ok(Resource::Other(OtherResource {
                 api_version: api_version.clone(),
