@@ -97,6 +97,19 @@ impl Recipe {
             ..Default::default()
         };
         let hosts = Some(vec![host.to_string()]);
+        // The app speaks plain HTTP to the port; the sidecar originates TLS to 443.
+        let originating_se = |hosts: Option<Vec<String>>| {
+            se(ServiceEntrySpec {
+                hosts,
+                ports: vec![ServicePort {
+                    target_port: Some(443),
+                    ..port_of(port, "http", "HTTP")
+                }],
+                location: Some(Location::MeshExternal),
+                resolution: Some(Resolution::Dns),
+                ..Default::default()
+            })
+        };
         let mutual_files = ClientTlsSettings {
             mode: Some(TlsMode::Mutual),
             client_certificate: Some("/etc/certs/client.pem".into()),
@@ -114,16 +127,7 @@ impl Recipe {
                 ..Default::default()
             })],
             Recipe::HttpToTlsOrigination => vec![
-                se(ServiceEntrySpec {
-                    hosts,
-                    ports: vec![ServicePort {
-                        target_port: Some(443),
-                        ..port_of(port, "http", "HTTP")
-                    }],
-                    location: Some(Location::MeshExternal),
-                    resolution: Some(Resolution::Dns),
-                    ..Default::default()
-                }),
+                originating_se(hosts.clone()),
                 dr(DestinationRuleSpec {
                     host: Some(host.to_string()),
                     traffic_policy: Some(TrafficPolicy {
@@ -146,15 +150,7 @@ impl Recipe {
                 }),
             ],
             Recipe::MutualTlsFiles => vec![
-                se(ServiceEntrySpec {
-                    hosts,
-                    ports: vec![ServicePort {
-                        target_port: Some(443),
-                        ..port_of(port, "http", "HTTP")
-                    }],
-                    resolution: Some(Resolution::Dns),
-                    ..Default::default()
-                }),
+                originating_se(hosts.clone()),
                 dr(DestinationRuleSpec {
                     host: Some(host.to_string()),
                     traffic_policy: Some(TrafficPolicy {
@@ -165,15 +161,7 @@ impl Recipe {
                 }),
             ],
             Recipe::MutualTlsCredentialName => vec![
-                se(ServiceEntrySpec {
-                    hosts,
-                    ports: vec![ServicePort {
-                        target_port: Some(443),
-                        ..port_of(port, "http", "HTTP")
-                    }],
-                    resolution: Some(Resolution::Dns),
-                    ..Default::default()
-                }),
+                originating_se(hosts.clone()),
                 dr(DestinationRuleSpec {
                     host: Some(host.to_string()),
                     // Sidecars read credentialName only for rules bound to workloads.

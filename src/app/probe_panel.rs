@@ -11,6 +11,9 @@ use crate::validate::Severity;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 
+/// Target keys the configuration yields: (workspace generation, path mappings, keys).
+type CurrentTargets = (u64, Vec<(String, String)>, std::collections::HashSet<String>);
+
 /// Probe state kept by the app.
 #[derive(Default)]
 pub struct ProbeState {
@@ -28,6 +31,8 @@ pub struct ProbeState {
     pub map_to: String,
     pub wildcard_host: String,
     pub error: Option<String>,
+    /// Target keys the configuration yields now, per workspace generation and mappings.
+    current: Option<CurrentTargets>,
 }
 
 impl ProbeState {
@@ -267,12 +272,24 @@ impl EgressStudio {
             ui.label(RichText::new(e).color(severity_color(ui, Severity::Error)));
         }
         ui.label(RichText::new("Results are from this machine, not from inside the mesh.").weak());
-        // Which results are still current: their target is what the config yields now.
-        let current: std::collections::HashSet<String> =
-            targets::for_workspace(&self.workspace, &self.path_map())
+        // Which results are still current: their target is what the config yields now
+        // (recomputed only when the workspace or the mappings change).
+        let maps = self.settings.path_maps.clone();
+        let stale_cache =
+            !matches!(&self.probe.current, Some((g, m, _)) if *g == self.generation && *m == maps);
+        if stale_cache {
+            let keys = targets::for_workspace(&self.workspace, &self.path_map())
                 .iter()
                 .map(Target::key)
                 .collect();
+            self.probe.current = Some((self.generation, maps, keys));
+        }
+        let current = self
+            .probe
+            .current
+            .as_ref()
+            .map(|(_, _, k)| k.clone())
+            .unwrap_or_default();
         let ns = self
             .selected_resource()
             .and_then(|r| r.namespace())
