@@ -236,3 +236,21 @@ fn export_to_hides_rule_from_the_entry() {
     assert_eq!(hits.len(), 1, "{found:#?}");
     assert!(hits[0].diagnostic.message.contains("namespace ns1"));
 }
+
+#[test]
+fn a_rule_alone_is_not_judged_against_missing_service_entries() {
+    // No ServiceEntry anywhere: where the host lives, and which CA it needs, is unknown.
+    let found = check(
+        &dr(
+            "x",
+            "ns1",
+            "{host: api.example.com, trafficPolicy: {tls: {mode: SIMPLE}}}",
+        ),
+        &dr(
+            "y",
+            "ns1",
+            "{host: other.example.com, trafficPolicy: {loadBalancer: {simple: RANDOM}}}",
+        ),
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -12,7 +12,11 @@ use egui::{RichText, Ui};
 use std::collections::HashMap;
 
 /// Target keys the configuration yields: (workspace generation, path mappings, keys).
-type CurrentTargets = (u64, Vec<(String, String)>, std::collections::HashSet<String>);
+type CurrentTargets = (
+    u64,
+    Vec<(String, String)>,
+    std::collections::HashSet<String>,
+);
 
 /// Probe state kept by the app.
 #[derive(Default)]

@@ -384,9 +384,10 @@ fn destination_rules(
             }
         }
 
-        // A host no ServiceEntry in the workspace declares.
+        // A host no ServiceEntry in the workspace declares. A workspace without any
+        // ServiceEntry says nothing about where the host is defined.
         let visible = matching.iter().any(|&i| se_vis[i].contains(dr_ns));
-        if !host.is_empty() && !visible {
+        if !host.is_empty() && !visible && !ses.is_empty() {
             let (severity, why) = if looks_in_cluster(host) {
                 (
                     Severity::Info,
@@ -409,8 +410,13 @@ fn destination_rules(
             );
         }
 
-        // Server certificates not verified.
-        if let Some(tp) = &dr.spec.traffic_policy {
+        // Server certificates not verified, for rules on the workspace's egress hosts.
+        if let Some(tp) = dr
+            .spec
+            .traffic_policy
+            .as_ref()
+            .filter(|_| !matching.is_empty())
+        {
             let exempt = |cred: &Option<String>| {
                 cred.as_deref().is_some_and(|c| !c.is_empty())
                     && dr.spec.workload_selector.is_some()
