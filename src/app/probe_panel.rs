@@ -46,13 +46,43 @@ impl ProbeState {
 }
 
 impl EgressStudio {
+    /// Identifies the workspace by its files, so mappings are remembered per workspace.
+    fn workspace_key(&self) -> String {
+        let mut paths: Vec<String> = self
+            .workspace
+            .files
+            .iter()
+            .map(|f| {
+                std::fs::canonicalize(&f.path)
+                    .unwrap_or_else(|_| f.path.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        paths.sort();
+        paths.join("|")
+    }
+
+    /// This workspace's path mappings.
+    fn maps(&self) -> Vec<(String, String)> {
+        self.settings
+            .path_maps
+            .get(&self.workspace_key())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn maps_mut(&mut self) -> &mut Vec<(String, String)> {
+        let key = self.workspace_key();
+        self.settings.path_maps.entry(key).or_default()
+    }
+
     fn path_map(&self) -> PathMap {
         PathMap {
             entries: self
-                .settings
-                .path_maps
-                .iter()
-                .map(|(a, b)| (a.clone(), b.into()))
+                .maps()
+                .into_iter()
+                .map(|(a, b)| (a, b.into()))
                 .collect(),
         }
     }
@@ -245,18 +275,17 @@ impl EgressStudio {
                 && !self.probe.map_to.trim().is_empty()
             {
                 let from = self.probe.map_from.trim().trim_end_matches('/').to_string();
-                self.settings.path_maps.retain(|(a, _)| *a != from);
-                self.settings
-                    .path_maps
-                    .push((from, self.probe.map_to.trim().to_string()));
+                self.maps_mut().retain(|(a, _)| *a != from);
+                let to = self.probe.map_to.trim().to_string();
+                self.maps_mut().push((from, to));
                 self.persist_settings();
             }
         });
-        if !self.settings.path_maps.is_empty() {
+        if !self.maps().is_empty() {
             ui.horizontal_wrapped(|ui| {
                 ui.label("Mappings:");
                 let mut remove = None;
-                for (i, (a, b)) in self.settings.path_maps.iter().enumerate() {
+                for (i, (a, b)) in self.maps().iter().enumerate() {
                     ui.label(format!("{a} = {b}"));
                     if ui
                         .small_button("×")
@@ -267,7 +296,7 @@ impl EgressStudio {
                     }
                 }
                 if let Some(i) = remove {
-                    self.settings.path_maps.remove(i);
+                    self.maps_mut().remove(i);
                     self.persist_settings();
                 }
             });
@@ -278,7 +307,7 @@ impl EgressStudio {
         ui.label(RichText::new("Results are from this machine, not from inside the mesh.").weak());
         // Which results are still current: their target is what the config yields now
         // (recomputed only when the workspace or the mappings change).
-        let maps = self.settings.path_maps.clone();
+        let maps = self.maps();
         let stale_cache =
             !matches!(&self.probe.current, Some((g, m, _)) if *g == self.generation && *m == maps);
         if stale_cache {

@@ -19,8 +19,9 @@ pub struct Settings {
     pub recent: Vec<PathBuf>,
     pub theme: ThemeChoice,
     pub istio_version: Option<String>,
-    /// Sidecar path prefix → local folder, for probing with a DR's certificate files.
-    pub path_maps: Vec<(String, String)>,
+    /// Per workspace (its files), sidecar path prefix → local folder, for probing
+    /// with a DR's certificate files.
+    pub path_maps: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Settings {
