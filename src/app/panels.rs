@@ -386,6 +386,8 @@ impl EgressStudio {
             .id_salt("resource-list")
             .auto_shrink([false, false])
             .show_rows(ui, row_height, rows.len(), |ui, range| {
+                // One line per row: show_rows relies on equal heights; hover shows all.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for row in &rows[range] {
                     match row {
                         ListRow::File { file, text } => {

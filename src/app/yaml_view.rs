@@ -154,6 +154,6 @@ pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
         .id_salt(("yaml", site.file, site.document))
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.add(egui::Label::new(job).selectable(true));
+            ui.add(egui::Label::new(job).selectable(true).extend());
         });
 }
