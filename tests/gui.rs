@@ -259,12 +259,16 @@ fn probe_a_typed_host_port_in_the_background() {
         .type_text(&format!("127.0.0.1:{port}"));
     h.run();
     h.get_by_label("Probe host:port").click();
-    h.run();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while h.state().probe.results.is_empty() && std::time::Instant::now() < deadline {
+    // The spinner repaints every frame while the probe runs: step, do not run to rest.
+    h.run_steps(3);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while (h.state().probe.results.is_empty() || h.state().probe.is_running())
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(20));
-        h.run();
+        h.step();
     }
+    h.run();
     let (_, report) = h
         .state()
         .probe
