@@ -279,3 +279,22 @@ fn an_unserved_api_version_is_an_error_and_still_counted() {
             .contains("not served")
     );
 }
+
+#[test]
+fn export_to_a_device_writes_to_it_instead_of_replacing_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/examples/egress.yaml");
+    let was_device = std::fs::metadata("/dev/null").is_ok_and(|m| m.file_type().is_char_device());
+    let out = run(&["export", "-o", "/dev/null", example.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    if was_device {
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device(),
+            "/dev/null was replaced"
+        );
+    }
+}

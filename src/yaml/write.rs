@@ -178,6 +178,15 @@ pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
         path: shown.clone(),
         source,
     };
+    // A device or pipe (`/dev/stdout`, `/dev/null`, a fifo) is written to, never
+    // replaced by a renamed file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(contents))
+            .map_err(io);
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
