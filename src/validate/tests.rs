@@ -1061,6 +1061,13 @@ const BROKEN: &[Case] = &[
             "metadata.annotations[\"internal.istio.io/parents\"]",
         )],
     ),
+    // A key at the top level besides apiVersion, kind, metadata, spec and status.
+    cm(
+        DR,
+        "extra: 1\n",
+        "{host: a.example.com}",
+        &[("META3", E, "extra")],
+    ),
     // CRD schema and CEL rules the webhook does not enforce.
     c(
         SE,
