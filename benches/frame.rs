@@ -58,7 +58,12 @@ fn diagram(c: &mut Criterion) {
     let mut group = c.benchmark_group("diagram");
     group.bench_function("graph_and_layout_1000_resources", |b| {
         b.iter(|| {
-            let g = egress_studio::diagram::build(black_box(&ws), &diags, &Default::default());
+            let g = egress_studio::diagram::build(
+                black_box(&ws),
+                &diags,
+                &Default::default(),
+                &Default::default(),
+            );
             black_box(
                 egress_studio::diagram::lay_out(&g, &Default::default())
                     .shapes
@@ -67,7 +72,7 @@ fn diagram(c: &mut Criterion) {
         })
     });
     let layout = egress_studio::diagram::lay_out(
-        &egress_studio::diagram::build(&ws, &diags, &Default::default()),
+        &egress_studio::diagram::build(&ws, &diags, &Default::default(), &Default::default()),
         &Default::default(),
     );
     group.bench_function("svg_export_1000_resources", |b| {

@@ -16,7 +16,7 @@ fn svg_of(paths: &[PathBuf]) -> String {
     };
     let diags = egress_studio::validate::check(&ws, &Default::default());
     let layout = diagram::lay_out(
-        &diagram::build(&ws, &diags, &Default::default()),
+        &diagram::build(&ws, &diags, &Default::default(), &Default::default()),
         &Default::default(),
     );
     diagram::svg::render(&layout, &diagram::svg::LIGHT)

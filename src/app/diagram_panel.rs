@@ -16,7 +16,12 @@ impl EgressStudio {
         {
             return l.clone();
         }
-        let graph = diagram::build(&self.workspace, &self.diagnostics, &self.probe.results);
+        let graph = diagram::build(
+            &self.workspace,
+            &self.diagnostics,
+            &self.probe.results,
+            &self.path_map(),
+        );
         let layout = diagram::lay_out(&graph, &self.diagram_collapsed);
         self.diagram_cache = Some((
             self.generation,

@@ -180,6 +180,9 @@ pub struct EgressStudio {
     diagram_scene: egui::Rect,
     pub route_as_text: bool,
     pub probe: probe_panel::ProbeState,
+    /// The open files' paths, and the key that identifies this set of files
+    /// (canonical, sorted) for per-workspace settings.
+    workspace_key: (Vec<PathBuf>, String),
 }
 
 impl Default for EgressStudio {
@@ -230,6 +233,7 @@ impl EgressStudio {
             diagram_scene: egui::Rect::ZERO,
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
+            workspace_key: (Vec::new(), String::new()),
         }
     }
 
@@ -241,6 +245,26 @@ impl EgressStudio {
     /// Re-runs validation over the whole workspace.
     pub fn revalidate(&mut self) {
         self.diagnostics = validate::check(&self.workspace, &self.options);
+        // The workspace's identity (its files) changes only on open, close and save-as.
+        let paths: Vec<PathBuf> = self
+            .workspace
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .collect();
+        if paths != self.workspace_key.0 {
+            let mut names: Vec<String> = paths
+                .iter()
+                .map(|p| {
+                    std::fs::canonicalize(p)
+                        .unwrap_or_else(|_| p.clone())
+                        .display()
+                        .to_string()
+                })
+                .collect();
+            names.sort();
+            self.workspace_key = (paths, names.join("|"));
+        }
         // Every change passes through here: views cached per generation rebuild.
         self.generation += 1;
     }
@@ -345,14 +369,7 @@ impl EgressStudio {
 
     /// Worst severity per site, for badges.
     pub fn worst_by_site(&self) -> HashMap<Site, Severity> {
-        let mut out: HashMap<Site, Severity> = HashMap::new();
-        for d in &self.diagnostics {
-            let e = out.entry(d.at).or_insert(d.diagnostic.severity);
-            if d.diagnostic.severity > *e {
-                *e = d.diagnostic.severity;
-            }
-        }
-        out
+        validate::worst_by_site(&self.diagnostics)
     }
 
     /// Replaces a resource with an edited one as one undo step (or merges into the
@@ -360,47 +377,21 @@ impl EgressStudio {
     pub fn apply_edit(&mut self, site: Site, edited: Resource, widget: Option<egui::Id>) {
         let Some(item_index) = site.item else { return };
         let merge_key = widget.map(|w| (w, self.focus_epoch));
-        let file_index = site.file;
-        let Some(file) = self.workspace.files.get(file_index) else {
-            return;
-        };
-        let before = (file.clone(), self.file_states[file_index].version);
-        let merging = merge_key.is_some()
-            && self.redo.is_empty()
-            && self.undo.last().is_some_and(|u| {
-                u.file == file_index && u.merge_key == merge_key && u.selection == Some(site)
-            });
-        let Some(doc) = self.workspace.files[file_index]
-            .documents
-            .get_mut(site.document)
-        else {
-            return;
-        };
-        let Some(item) = doc.items.get_mut(item_index) else {
-            return;
-        };
-        item.name = edited.name().to_string();
-        item.namespace = edited.namespace().map(str::to_string);
-        item.resource = Ok(edited);
-        doc.dirty = true;
-        let version = self.bump_version();
-        self.file_states[file_index].version = version;
-        let after = (self.workspace.files[file_index].clone(), version);
-        if merging {
-            if let Some(top) = self.undo.last_mut() {
-                top.after = after;
-            }
-        } else {
-            self.undo.push(UndoStep {
-                file: file_index,
-                before,
-                after,
-                selection: Some(site),
-                merge_key,
-            });
-            self.redo.clear();
-        }
-        self.revalidate();
+        self.record_change(site.file, Some(site), merge_key, |file| {
+            let doc = file
+                .documents
+                .get_mut(site.document)
+                .ok_or("the document is gone")?;
+            let item = doc
+                .items
+                .get_mut(item_index)
+                .ok_or("the resource is gone")?;
+            item.name = edited.name().to_string();
+            item.namespace = edited.namespace().map(str::to_string);
+            item.resource = Ok(edited);
+            doc.dirty = true;
+            Ok::<(), &str>(())
+        });
     }
 
     /// Applies a structural change to one file (add, delete, duplicate) as one undo step.
@@ -410,28 +401,58 @@ impl EgressStudio {
         selection: Option<Site>,
         change: impl FnOnce(&mut SourceFile) -> Result<(), String>,
     ) {
+        if self.record_change(file_index, selection, None, change) {
+            self.selected = selection;
+        }
+    }
+
+    /// Every change to a file goes through here: it is applied in place, gets a new
+    /// version and one undo step (merged into the open step with the same `merge_key`,
+    /// so a whole text edit undoes at once). A change that fails must do so before it
+    /// modifies anything; the file is restored from the snapshot when there is one.
+    fn record_change<E: Into<String>>(
+        &mut self,
+        file_index: usize,
+        selection: Option<Site>,
+        merge_key: Option<(egui::Id, u64)>,
+        change: impl FnOnce(&mut SourceFile) -> Result<(), E>,
+    ) -> bool {
         let Some(file) = self.workspace.files.get(file_index) else {
-            return;
+            return false;
         };
-        let before = (file.clone(), self.file_states[file_index].version);
-        let mut edited = file.clone();
-        if let Err(e) = change(&mut edited) {
-            self.notice(true, e);
-            return;
+        let merging = merge_key.is_some()
+            && self.redo.is_empty()
+            && self.undo.last().is_some_and(|u| {
+                u.file == file_index && u.merge_key == merge_key && u.selection == selection
+            });
+        // The snapshot to undo to; a merged edit keeps the open step's, so none is taken.
+        let before = (!merging).then(|| (file.clone(), self.file_states[file_index].version));
+        if let Err(e) = change(&mut self.workspace.files[file_index]) {
+            if let Some((file, _)) = before {
+                self.workspace.files[file_index] = file;
+            }
+            self.notice(true, e.into());
+            return false;
         }
         let version = self.bump_version();
-        self.workspace.files[file_index] = edited;
         self.file_states[file_index].version = version;
-        self.undo.push(UndoStep {
-            file: file_index,
-            before,
-            after: (self.workspace.files[file_index].clone(), version),
-            selection,
-            merge_key: None,
-        });
-        self.redo.clear();
-        self.selected = selection;
+        let after = (self.workspace.files[file_index].clone(), version);
+        match (before, self.undo.last_mut()) {
+            (Some(before), _) => {
+                self.undo.push(UndoStep {
+                    file: file_index,
+                    before,
+                    after,
+                    selection,
+                    merge_key,
+                });
+                self.redo.clear();
+            }
+            (None, Some(top)) => top.after = after,
+            (None, None) => {}
+        }
         self.revalidate();
+        true
     }
 
     pub fn can_undo(&self) -> bool {

@@ -48,19 +48,7 @@ impl ProbeState {
 impl EgressStudio {
     /// Identifies the workspace by its files, so mappings are remembered per workspace.
     fn workspace_key(&self) -> String {
-        let mut paths: Vec<String> = self
-            .workspace
-            .files
-            .iter()
-            .map(|f| {
-                std::fs::canonicalize(&f.path)
-                    .unwrap_or_else(|_| f.path.clone())
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        paths.sort();
-        paths.join("|")
+        self.workspace_key.1.clone()
     }
 
     /// This workspace's path mappings.
@@ -77,7 +65,7 @@ impl EgressStudio {
         self.settings.path_maps.entry(key).or_default()
     }
 
-    fn path_map(&self) -> PathMap {
+    pub(super) fn path_map(&self) -> PathMap {
         PathMap {
             entries: self
                 .maps()

@@ -14,7 +14,12 @@ pub struct RouteLine {
 }
 
 fn lines(app: &EgressStudio) -> Vec<RouteLine> {
-    let graph = crate::diagram::build(&app.workspace, &app.diagnostics, &app.probe.results);
+    let graph = crate::diagram::build(
+        &app.workspace,
+        &app.diagnostics,
+        &app.probe.results,
+        &app.path_map(),
+    );
     let mut out = Vec::new();
     for r in graph.routes() {
         let site = Some(r.site);

@@ -31,7 +31,12 @@ pub fn run(args: &DiagramArgs) -> u8 {
         }
     }
     let diagnostics = crate::validate::check(&workspace, &crate::validate::Options::default());
-    let graph = diagram::build(&workspace, &diagnostics, &Default::default());
+    let graph = diagram::build(
+        &workspace,
+        &diagnostics,
+        &Default::default(),
+        &Default::default(),
+    );
     let layout = diagram::lay_out(&graph, &Default::default());
     let svg = diagram::svg::render(
         &layout,

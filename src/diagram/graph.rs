@@ -64,7 +64,7 @@ impl Graph {
 }
 
 fn worst(diags: &HashMap<Site, Severity>, site: Site) -> Option<Severity> {
-    diags.get(&site).copied()
+    diags.get(&site).copied().filter(|s| *s > Severity::Info)
 }
 
 fn policies(dr: &DestinationRule) -> Vec<String> {
@@ -142,12 +142,13 @@ fn gateways(ws: &Workspace) -> HashMap<String, String> {
     out
 }
 
-/// Builds the graph. `probes` maps target keys to reports; `current` holds the keys
-/// the configuration yields now (others are stale).
+/// Builds the graph. `probes` maps target keys to reports; a report is stale when
+/// the configuration (read with `paths`, as the probe was) no longer yields its target.
 pub fn build(
     ws: &Workspace,
     diags: &[Located],
     probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
+    paths: &crate::probe::targets::PathMap,
 ) -> Graph {
     let resources: Vec<_> = ws.resources().collect();
     let rules: Vec<(&DestinationRule, Site)> = resources
@@ -176,19 +177,16 @@ pub fn build(
         }
     }
     let gws = gateways(ws);
-    let mut worst_by_site: HashMap<Site, Severity> = HashMap::new();
-    for d in diags
-        .iter()
-        .filter(|d| d.diagnostic.severity > Severity::Info)
-    {
-        let e = worst_by_site.entry(d.at).or_insert(d.diagnostic.severity);
-        *e = (*e).max(d.diagnostic.severity);
-    }
-    let current: std::collections::HashSet<String> =
-        crate::probe::targets::for_workspace(ws, &crate::probe::targets::PathMap::default())
+    let worst_by_site = crate::validate::worst_by_site(diags);
+    // Which probe results are still current (only worth computing when there are some).
+    let current: std::collections::HashSet<String> = if probes.is_empty() {
+        Default::default()
+    } else {
+        crate::probe::targets::for_workspace(ws, paths)
             .iter()
             .map(|t| t.key())
-            .collect();
+            .collect()
+    };
     let mut graph = Graph::default();
     for r in &resources {
         let Resource::ServiceEntry(se) = r.resource else {

@@ -448,7 +448,10 @@ mod tests {
     }
 
     fn layout(ws: &Workspace) -> Layout {
-        lay_out(&build(ws, &[], &Default::default()), &HashSet::new())
+        lay_out(
+            &build(ws, &[], &Default::default(), &Default::default()),
+            &HashSet::new(),
+        )
     }
 
     #[test]

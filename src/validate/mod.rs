@@ -147,6 +147,16 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
     out
 }
 
+/// The worst severity of each site's diagnostics.
+pub fn worst_by_site(diagnostics: &[Located]) -> std::collections::HashMap<Site, Severity> {
+    let mut out = std::collections::HashMap::new();
+    for d in diagnostics {
+        let e = out.entry(d.at).or_insert(d.diagnostic.severity);
+        *e = (*e).max(d.diagnostic.severity);
+    }
+    out
+}
+
 /// True when a load error means the input could not be read as YAML objects at all.
 pub fn is_unreadable(class: LoadErrorClass) -> bool {
     matches!(class, LoadErrorClass::Yaml | LoadErrorClass::Object)
