@@ -53,14 +53,16 @@ pub fn tls_for_port(dr: &DestinationRule, port: u32) -> Option<&ClientTlsSetting
 
 /// The rule for a host: an exact host first, then the most specific wildcard.
 pub fn rule_for<'a>(rules: &[&'a DestinationRule], host: &str) -> Option<&'a DestinationRule> {
-    let host_of = |d: &&DestinationRule| d.spec.host.clone().unwrap_or_default();
+    fn host_of<'d>(d: &&'d DestinationRule) -> &'d str {
+        d.spec.host.as_deref().unwrap_or("")
+    }
     rules
         .iter()
         .find(|d| host_of(d).eq_ignore_ascii_case(host))
         .or_else(|| {
             let mut wild: Vec<&&DestinationRule> = rules
                 .iter()
-                .filter(|d| hosts_match(&host_of(d), host))
+                .filter(|d| hosts_match(host_of(d), host))
                 .collect();
             wild.sort_by_key(|d| std::cmp::Reverse(host_of(d).len()));
             wild.into_iter().next()
