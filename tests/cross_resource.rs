@@ -1,6 +1,7 @@
-//! Cross-resource analysis, each check with its two resources in two files.
+//! Cross-resource analysis (`analyze`), each check with its two resources in two
+//! files; `validate` alone reports none of it.
 
-use egress_studio::validate::{self, Located, Options, Severity};
+use egress_studio::validate::{self, Located, MeshConfig, Options, Severity, Source};
 use egress_studio::yaml::{SourceFile, Workspace};
 
 fn se(name: &str, ns: &str, spec: &str) -> String {
@@ -22,7 +23,7 @@ fn check(a: &str, b: &str) -> Vec<Located> {
             SourceFile::from_text("b.yaml".into(), b),
         ],
     };
-    validate::check(&ws, &Options::default())
+    validate::analyze(&ws, &Options::default(), &MeshConfig::default())
 }
 
 fn with_code<'a>(found: &'a [Located], code: &str) -> Vec<&'a Located> {
@@ -122,10 +123,19 @@ fn same_host_port_and_conflicting_protocols() {
             "{hosts: [api.example.com], ports: [{number: 443, name: https, protocol: HTTPS}], resolution: DNS}",
         ),
     );
+    // Istio reports a conflict on every member of the group.
     let hits = with_code(&found, "IST0177");
-    assert_eq!(hits.len(), 1, "{found:#?}");
-    assert_eq!(hits[0].diagnostic.path, "spec.ports[0].protocol");
+    assert_eq!(hits.len(), 2, "{found:#?}");
+    let mut names: Vec<&str> = hits
+        .iter()
+        .map(|h| h.diagnostic.resource.name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(hits[0].diagnostic.path, "metadata.name");
     assert_eq!(hits[0].diagnostic.severity, Severity::Warning);
+    assert_eq!(hits[0].diagnostic.source, Source::IstioAnalyzer);
+    assert!(with_code(&found, "DUPLICATE-HOST-PORT").is_empty());
 }
 
 #[test]
@@ -172,17 +182,18 @@ fn destination_rule_host_without_service_entry() {
         ),
     );
     assert!(with_code(&found, "IST0174").is_empty(), "{found:#?}");
-    // In-cluster hosts are only info.
-    let found = check(
-        &se("api", "ns1", TLS_SE),
-        &dr(
-            "x",
-            "ns1",
-            "{host: reviews.default.svc.cluster.local, subsets: [{name: v1}]}",
-        ),
+    // In-cluster hosts are judged against the Services given, as istioctl does.
+    let rule = dr(
+        "x",
+        "ns1",
+        "{host: reviews.default.svc.cluster.local, subsets: [{name: v1}]}",
     );
+    let found = check(&se("api", "ns1", TLS_SE), &rule);
     let hits = with_code(&found, "IST0174");
-    assert_eq!(hits[0].diagnostic.severity, Severity::Info);
+    assert_eq!(hits[0].diagnostic.severity, Severity::Warning);
+    let service = "apiVersion: v1\nkind: Service\nmetadata: {name: reviews, namespace: default}\nspec: {ports: [{port: 9080, name: http}]}\n";
+    let found = check(service, &rule);
+    assert!(with_code(&found, "IST0174").is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -238,19 +249,32 @@ fn export_to_hides_rule_from_the_entry() {
 }
 
 #[test]
-fn a_rule_alone_is_not_judged_against_missing_service_entries() {
-    // No ServiceEntry anywhere: where the host lives, and which CA it needs, is unknown.
-    let found = check(
+fn validate_reports_no_cross_resource_finding() {
+    let ws = Workspace {
+        files: vec![
+            SourceFile::from_text(
+                "a.yaml".into(),
+                &dr(
+                    "x",
+                    "ns1",
+                    "{host: api.example.com, trafficPolicy: {tls: {mode: SIMPLE}}}",
+                ),
+            ),
+            SourceFile::from_text("b.yaml".into(), &se("a", "ns1", TLS_SE)),
+            SourceFile::from_text("c.yaml".into(), &se("b", "ns1", TLS_SE)),
+        ],
+    };
+    let found = validate::check(&ws, &Options::default());
+    assert!(found.is_empty(), "{found:#?}");
+    let analyzed = check(
         &dr(
             "x",
             "ns1",
             "{host: api.example.com, trafficPolicy: {tls: {mode: SIMPLE}}}",
         ),
-        &dr(
-            "y",
-            "ns1",
-            "{host: other.example.com, trafficPolicy: {loadBalancer: {simple: RANDOM}}}",
-        ),
+        "",
     );
-    assert!(found.is_empty(), "{found:#?}");
+    // A rule alone is judged as istioctl judges it: no CA, and a host nothing declares.
+    assert_eq!(with_code(&analyzed, "IST0128").len(), 1, "{analyzed:#?}");
+    assert_eq!(with_code(&analyzed, "IST0174").len(), 1, "{analyzed:#?}");
 }

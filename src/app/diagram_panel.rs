@@ -78,6 +78,21 @@ impl EgressStudio {
                 self.diagram_scene = egui::Rect::ZERO;
             }
         });
+        ui.label(
+            egui::RichText::new(match self.mesh.outbound {
+                crate::validate::OutboundPolicy::RegistryOnly => {
+                    "Mesh egress: REGISTRY_ONLY — hosts without a ServiceEntry are blocked"
+                }
+                crate::validate::OutboundPolicy::AllowAny => {
+                    "Mesh egress: ALLOW_ANY (Istio's default) — hosts without a ServiceEntry pass through unmanaged"
+                }
+            })
+            .small(),
+        )
+        .on_hover_text(match &self.mesh.origin {
+            Some(o) => format!("outboundTrafficPolicy from {o}"),
+            None => "No mesh config among the open files: Istio's defaults apply".to_string(),
+        });
         if self.route_as_text {
             route::route_ui(self, ui);
             return;

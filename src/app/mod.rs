@@ -138,6 +138,12 @@ pub struct EgressStudio {
     pub tab: EditorTab,
     pub diagnostics: Vec<Located>,
     pub options: validate::Options,
+    /// The mesh config analysis uses: the workspace's `istio` ConfigMap, or Istio's defaults.
+    pub mesh: validate::MeshConfig,
+    /// Why the workspace's mesh config could not be read, if it could not.
+    pub mesh_error: Option<String>,
+    /// Finding sources the Diagnostics panel hides.
+    pub hidden_sources: std::collections::HashSet<validate::Source>,
     pub filter: String,
     pub dialog: Option<Dialog>,
     pub notices: Vec<Notice>,
@@ -234,6 +240,9 @@ impl EgressStudio {
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
+            mesh: validate::MeshConfig::default(),
+            mesh_error: None,
+            hidden_sources: std::collections::HashSet::new(),
         }
     }
 
@@ -242,9 +251,14 @@ impl EgressStudio {
         self.next_version
     }
 
-    /// Re-runs validation over the whole workspace.
+    /// Re-runs validation and analysis over the whole workspace.
     pub fn revalidate(&mut self) {
-        self.diagnostics = validate::check(&self.workspace, &self.options);
+        (self.mesh, self.mesh_error) = match validate::MeshConfig::from_workspace(&self.workspace) {
+            Some(Ok(m)) => (m, None),
+            Some(Err(e)) => (validate::MeshConfig::default(), Some(e)),
+            None => (validate::MeshConfig::default(), None),
+        };
+        self.diagnostics = validate::analyze(&self.workspace, &self.options, &self.mesh);
         // The workspace's identity (its files) changes only on open, close and save-as.
         let paths: Vec<PathBuf> = self
             .workspace

@@ -4,7 +4,7 @@
 use super::widgets::{Form, severity_color, severity_icon};
 use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_view};
 use crate::model::Resource;
-use crate::validate::{IstioVersion, Severity, Site};
+use crate::validate::{self, IstioVersion, Severity, Site};
 use egui::{RichText, Ui};
 
 impl EgressStudio {
@@ -481,12 +481,36 @@ impl EgressStudio {
                 self.notices.clear();
             }
         });
+        ui.horizontal(|ui| {
+            ui.label("Show:");
+            for (source, label, hover) in [
+                (validate::Source::Admission, "admission", "What the cluster's admission rejects or warns about: Istio's webhook, the CRD schema and the API server"),
+                (validate::Source::IstioAnalyzer, "Istio analyzers", "What istioctl analyze reports for these files"),
+                (validate::Source::EgressStudio, "egress-studio checks", "Cross-resource checks of egress-studio's own, which Istio does not make"),
+            ] {
+                let mut shown = !self.hidden_sources.contains(&source);
+                if ui.checkbox(&mut shown, label).on_hover_text(hover).changed() {
+                    if shown {
+                        self.hidden_sources.remove(&source);
+                    } else {
+                        self.hidden_sources.insert(source);
+                    }
+                }
+            }
+            if let Some(e) = &self.mesh_error {
+                ui.label(RichText::new(format!("mesh config not read: {e}")).color(severity_color(ui, Severity::Error)));
+            }
+        });
         let mut jump = None;
         egui::ScrollArea::vertical()
             .id_salt("diag-scroll")
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for d in &self.diagnostics {
+                for d in self
+                    .diagnostics
+                    .iter()
+                    .filter(|d| !self.hidden_sources.contains(&d.diagnostic.source))
+                {
                     let file = self
                         .workspace
                         .files
@@ -494,12 +518,13 @@ impl EgressStudio {
                         .map(|f| f.display_path())
                         .unwrap_or_default();
                     let text = format!(
-                        "{} {}:{}  {}  {}  {}: {}",
+                        "{} {}:{}  {}  {} ({})  {}: {}",
                         severity_icon(d.diagnostic.severity),
                         file,
                         d.line,
                         d.diagnostic.resource,
                         d.diagnostic.code,
+                        d.diagnostic.source.as_str(),
                         d.diagnostic.path,
                         d.diagnostic.message
                     );

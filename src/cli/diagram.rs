@@ -30,7 +30,13 @@ pub fn run(args: &DiagramArgs) -> u8 {
             }
         }
     }
-    let diagnostics = crate::validate::check(&workspace, &crate::validate::Options::default());
+    let diagnostics = crate::validate::analyze(
+        &workspace,
+        &crate::validate::Options::default(),
+        &crate::validate::MeshConfig::from_workspace(&workspace)
+            .and_then(Result::ok)
+            .unwrap_or_default(),
+    );
     let graph = diagram::build(
         &workspace,
         &diagnostics,

@@ -1,4 +1,5 @@
-//! The headless commands: `validate`, `export`. Same engine as the GUI.
+//! The headless commands: `validate`, `analyze`, `probe`, `diagram`, `export`.
+//! Same engine as the GUI.
 
 mod diagram;
 mod export;
@@ -33,8 +34,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check manifests with Istio's own rules. Exit 0 = no errors, 1 = errors found, 2 = could not read/parse input.
+    /// Will the cluster admit each resource? Istio's webhook, the CRD schema/CEL and the API server's metadata rules, per resource (like `istioctl validate`). Exit 0 = no errors, 1 = errors found, 2 = could not read/parse input.
     Validate(validate::ValidateArgs),
+    /// Do the resources work together? validate's findings plus Istio's analyzers (as `istioctl analyze --use-kube=false` runs them on these files) and egress-studio's own cross-resource checks. Same exit codes as validate.
+    Analyze(validate::AnalyzeArgs),
     /// Resolve and handshake with each ServiceEntry host as its DestinationRule says (or HOST:PORT). Exit 0 = all reachable and verified, 1 = some failed, 2 = bad input.
     Probe(probe::ProbeArgs),
     /// Draw the traffic route of the manifests as SVG.
@@ -54,6 +57,7 @@ pub enum Output {
 pub fn run(command: Command) -> u8 {
     match command {
         Command::Validate(args) => validate::run(&args),
+        Command::Analyze(args) => validate::run_analyze(&args),
         Command::Export(args) => export::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Diagram(args) => diagram::run(&args),

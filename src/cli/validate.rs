@@ -1,7 +1,8 @@
-//! `egress-studio validate`.
+//! `egress-studio validate` (admission: will the cluster accept each resource?)
+//! and `egress-studio analyze` (validate's findings plus cross-resource analysis).
 
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
-use crate::validate::{self, IstioVersion, Located, Severity};
+use crate::validate::{self, IstioVersion, Located, MeshConfig, Severity};
 use crate::yaml::{SourceFile, Workspace};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -21,6 +22,17 @@ pub struct ValidateArgs {
     /// Manifests to check; `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub common: ValidateArgs,
+    /// MeshConfig YAML (as `istioctl analyze --meshConfigFile` takes; an `istio`
+    /// ConfigMap is read too). Without it, an `istio` ConfigMap among the files is
+    /// used, else Istio's defaults.
+    #[arg(long, value_name = "FILE")]
+    pub mesh_config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,6 +73,8 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     path: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -70,7 +84,38 @@ struct JsonSummary {
     warnings: usize,
 }
 
+/// `validate`: admission findings only.
 pub fn run(args: &ValidateArgs) -> u8 {
+    report(args, None)
+}
+
+/// `analyze`: admission findings plus cross-resource analysis.
+pub fn run_analyze(args: &AnalyzeArgs) -> u8 {
+    let mesh = match &args.mesh_config {
+        Some(path) => {
+            let shown = path.display().to_string();
+            match std::fs::read_to_string(path) {
+                Ok(text) => match MeshConfig::parse(&text, &shown) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return EXIT_BAD_INPUT;
+                    }
+                },
+                Err(e) => {
+                    eprintln!("error: {shown}: cannot read the mesh config: {e}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
+        None => None,
+    };
+    report(&args.common, Some(mesh))
+}
+
+/// Reads the files and prints the findings; `mesh` is `Some` for `analyze` (with
+/// the mesh config given on the command line, if any).
+fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
     let mut workspace = Workspace::default();
     let mut unreadable: Vec<(String, String)> = Vec::new();
     for path in &args.files {
@@ -82,8 +127,30 @@ pub fn run(args: &ValidateArgs) -> u8 {
     let opts = validate::Options {
         istio_version: args.istio_version,
     };
-    let mut found = validate::check(&workspace, &opts);
+    let analyzing = mesh.is_some();
+    let mut found = match mesh {
+        None => validate::check(&workspace, &opts),
+        Some(given) => {
+            let mesh = match given
+                .map(Ok)
+                .or_else(|| MeshConfig::from_workspace(&workspace))
+            {
+                Some(Ok(m)) => m,
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return EXIT_BAD_INPUT;
+                }
+                None => MeshConfig::default(),
+            };
+            validate::analyze(&workspace, &opts, &mesh)
+        }
+    };
     found.sort_by_key(|d| (d.at.file, d.line, d.column));
+    let objects: usize = workspace
+        .files
+        .iter()
+        .map(|f| f.documents.iter().map(|d| d.items.len()).sum::<usize>())
+        .sum();
 
     let resources = workspace
         .files
@@ -123,9 +190,14 @@ pub fn run(args: &ValidateArgs) -> u8 {
                 println!("{}", text_line(&workspace, d));
             }
             if found.is_empty() && unreadable.is_empty() {
-                eprintln!("{resources} resources checked, no findings");
+                eprintln!("{} checked, no findings", plural(resources, "resource"));
             } else {
-                eprintln!("{resources} resources checked: {errors} errors, {warnings} warnings");
+                eprintln!(
+                    "{} checked: {}, {}",
+                    plural(resources, "resource"),
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                );
             }
         }
         Output::Json => {
@@ -148,7 +220,7 @@ pub fn run(args: &ValidateArgs) -> u8 {
             }
             let diagnostics = found
                 .iter()
-                .map(|d| json_diagnostic(&workspace, d))
+                .map(|d| json_diagnostic(&workspace, d, analyzing))
                 .collect();
             let report = JsonReport {
                 files,
@@ -169,6 +241,14 @@ pub fn run(args: &ValidateArgs) -> u8 {
         }
     }
     if !unreadable.is_empty() || parse_failed {
+        return EXIT_BAD_INPUT;
+    }
+    if objects == 0 && found.is_empty() {
+        let shown: Vec<String> = workspace.files.iter().map(|f| f.display_path()).collect();
+        eprintln!(
+            "error: no Kubernetes object found in {}: nothing was checked (only comments, blank documents or empty Lists)",
+            shown.join(", ")
+        );
         return EXIT_BAD_INPUT;
     }
     let failing = match args.fail_on {
@@ -201,7 +281,7 @@ fn text_line(ws: &Workspace, l: &Located) -> String {
     )
 }
 
-fn json_diagnostic<'a>(ws: &Workspace, l: &'a Located) -> JsonDiagnostic<'a> {
+fn json_diagnostic<'a>(ws: &Workspace, l: &'a Located, with_source: bool) -> JsonDiagnostic<'a> {
     let d = &l.diagnostic;
     let file = &ws.files[l.at.file];
     JsonDiagnostic {
@@ -216,5 +296,15 @@ fn json_diagnostic<'a>(ws: &Workspace, l: &'a Located) -> JsonDiagnostic<'a> {
         code: &d.code,
         path: &d.path,
         message: &d.message,
+        source: with_source.then(|| d.source.as_str()),
+    }
+}
+
+/// `1 resource`, `2 resources`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -1,182 +1,28 @@
-//! Cross-resource analysis over the whole workspace (all open files): the
-//! problems no single resource shows, in the spirit of `istioctl analyze`.
+//! egress-studio's own cross-resource checks: problems Istio's analyzers do not
+//! report but that break or weaken egress (double TLS, colliding TCP listeners,
+//! duplicate host/port declarations and rules, a rule hidden by exportTo,
+//! plaintext sent to a TLS port). Istio's analyzers live in `analyzers`.
 
-use super::{Diagnostic, Located, ResourceId, Severity, Site};
-use crate::model::{DestinationRule, Resource, ServiceEntry, TlsMode};
-use crate::yaml::{DocumentPositions, Workspace};
+use super::Severity;
+use super::scope::{Entry, Out, Visibility, hosts_match};
+use crate::model::{DestinationRule, ServiceEntry, TlsMode};
 use std::collections::{HashMap, HashSet};
 
-struct Entry<'a> {
-    site: Site,
-    id: ResourceId,
-    /// `file:line` of the resource, for messages that name it.
-    place: String,
-    resource: &'a Resource,
-}
-
-/// Namespaces a resource is visible in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Visibility {
-    All,
-    Some(HashSet<String>),
-}
-
-impl Visibility {
-    fn of(export_to: &[String], namespace: &str) -> Visibility {
-        if export_to.is_empty() || export_to.iter().any(|e| e == "*") {
-            return Visibility::All;
-        }
-        Visibility::Some(
-            export_to
-                .iter()
-                .filter(|e| *e != "~")
-                .map(|e| {
-                    if e == "." {
-                        namespace.to_string()
-                    } else {
-                        e.clone()
-                    }
-                })
-                .collect(),
-        )
-    }
-
-    fn overlaps(&self, other: &Visibility) -> bool {
-        match (self, other) {
-            (Visibility::All, Visibility::Some(s)) | (Visibility::Some(s), Visibility::All) => {
-                !s.is_empty()
-            }
-            (Visibility::All, Visibility::All) => true,
-            (Visibility::Some(a), Visibility::Some(b)) => !a.is_disjoint(b),
-        }
-    }
-
-    fn contains(&self, ns: &str) -> bool {
-        match self {
-            Visibility::All => true,
-            Visibility::Some(s) => s.contains(ns),
-        }
-    }
-}
-
-/// Istio's host matching: equal, or a wildcard (`*.example.com`, `*`) covering the other.
-pub fn hosts_match(a: &str, b: &str) -> bool {
-    let covers = |w: &str, h: &str| match w.strip_prefix('*') {
-        Some(suffix) => {
-            h.len() >= suffix.len() && h[h.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-        }
-        None => false,
-    };
-    a.eq_ignore_ascii_case(b) || covers(a, b) || covers(b, a)
-}
-
-/// Hosts that name in-cluster services: an unmatched DR host there is expected.
-fn looks_in_cluster(host: &str) -> bool {
-    let h = host.trim_end_matches('.');
-    !h.contains('.')
-        || h.ends_with(".cluster.local")
-        || h.ends_with(".svc")
-        || h.ends_with(".local")
-}
-
-fn namespace(id: &ResourceId) -> &str {
-    &id.namespace
-}
-
-struct Out<'w> {
-    ws: &'w Workspace,
-    positions: HashMap<(usize, usize), DocumentPositions>,
-    found: Vec<Located>,
-}
-
-impl Out<'_> {
-    fn push(&mut self, at: &Entry, severity: Severity, code: &str, path: &str, message: String) {
-        let ws = self.ws;
-        let doc = &ws.files[at.site.file].documents[at.site.document];
-        let prefix = at
-            .site
-            .item
-            .map(|i| doc.items[i].path_prefix())
-            .unwrap_or_default();
-        let pos = self
-            .positions
-            .entry((at.site.file, at.site.document))
-            .or_insert_with(|| doc.positions())
-            .find(&format!("{prefix}{path}"));
-        self.found.push(Located {
-            at: at.site,
-            line: pos.line,
-            column: pos.column,
-            diagnostic: Diagnostic {
-                severity,
-                code: code.to_string(),
-                resource: at.id.clone(),
-                path: path.to_string(),
-                message,
-            },
-        });
-    }
-}
-
-pub fn check(ws: &Workspace) -> Vec<Located> {
-    let mut entries = Vec::new();
-    for (fi, file) in ws.files.iter().enumerate() {
-        for (di, doc) in file.documents.iter().enumerate() {
-            for (ii, item) in doc.items.iter().enumerate() {
-                let Ok(resource) = &item.resource else {
-                    continue;
-                };
-                if !resource.is_istio() {
-                    continue;
-                }
-                entries.push(Entry {
-                    site: Site {
-                        file: fi,
-                        document: di,
-                        item: Some(ii),
-                    },
-                    id: ResourceId {
-                        kind: item.kind.clone(),
-                        namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
-                        name: item.name.clone(),
-                    },
-                    place: format!("{}:{}", file.display_path(), doc.line),
-                    resource,
-                });
-            }
-        }
-    }
-    let ses: Vec<(&Entry, &ServiceEntry)> = entries
-        .iter()
-        .filter_map(|e| match e.resource {
-            Resource::ServiceEntry(se) => Some((e, se)),
-            _ => None,
-        })
-        .collect();
-    let drs: Vec<(&Entry, &DestinationRule)> = entries
-        .iter()
-        .filter_map(|e| match e.resource {
-            Resource::DestinationRule(dr) => Some((e, dr)),
-            _ => None,
-        })
-        .collect();
-    let mut out = Out {
-        ws,
-        positions: HashMap::new(),
-        found: Vec::new(),
-    };
-    service_entry_pairs(&ses, &mut out);
-    destination_rules(&drs, &ses, &mut out);
-    out.found
+/// Runs every check of egress-studio's own over `entries`.
+pub fn run(entries: &[Entry], out: &mut Out) {
+    let ses = super::scope::service_entries(entries);
+    let drs = super::scope::destination_rules(entries);
+    service_entry_pairs(&ses, out);
+    destination_rules(&drs, &ses, out);
+    plaintext_to_tls_ports(&drs, &ses, out);
 }
 
 fn named(e: &Entry) -> String {
-    format!(
-        "{} {} ({})",
-        e.id.kind,
-        format_args!("{}/{}", e.id.namespace, e.id.name),
-        e.place
-    )
+    e.named()
+}
+
+fn namespace(id: &super::ResourceId) -> &str {
+    &id.namespace
 }
 
 /// Pairs of entries (earlier, later) that share a host or a TCP port without
@@ -236,7 +82,7 @@ fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
             if !sa.spec.hosts().iter().any(|ha| ha.eq_ignore_ascii_case(hb)) {
                 continue;
             }
-            for (pi, pb) in sb.spec.ports.iter().enumerate() {
+            for pb in &sb.spec.ports {
                 let Some(pa) = sa
                     .spec
                     .ports
@@ -253,12 +99,8 @@ fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
                     pb.protocol.as_deref().unwrap_or(""),
                 );
                 let number = pb.number.unwrap_or(0);
-                if !proto_a.eq_ignore_ascii_case(proto_b) {
-                    out.push(b, Severity::Warning, "IST0177", &format!("spec.ports[{pi}].protocol"), format!(
-                        "host {hb} port {number} is declared with protocol {proto_b:?} here and {proto_a:?} by {}: conflicting protocols for the same host and port",
-                        named(a)
-                    ));
-                } else {
+                // Different protocols are Istio's IST0177 (see `analyzers`).
+                if proto_a.eq_ignore_ascii_case(proto_b) {
                     out.push(b, Severity::Warning, "DUPLICATE-HOST-PORT", &format!("spec.hosts[{hi}]"), format!(
                         "host {hb} port {number} is also declared by {}: Istio merges or picks one of them; keep one ServiceEntry per host and port",
                         named(a)
@@ -316,10 +158,6 @@ fn destination_rules(
     ses: &[(&Entry, &ServiceEntry)],
     out: &mut Out,
 ) {
-    let se_vis: Vec<Visibility> = ses
-        .iter()
-        .map(|(e, se)| Visibility::of(&se.spec.export_to, namespace(&e.id)))
-        .collect();
     let mut by_host: HashMap<String, Vec<usize>> = HashMap::new();
     let mut wildcard_entries = Vec::new();
     for (i, (_, se)) in ses.iter().enumerate() {
@@ -384,68 +222,6 @@ fn destination_rules(
             }
         }
 
-        // A host no ServiceEntry in the workspace declares. A workspace without any
-        // ServiceEntry says nothing about where the host is defined.
-        let visible = matching.iter().any(|&i| se_vis[i].contains(dr_ns));
-        if !host.is_empty() && !visible && !ses.is_empty() {
-            let (severity, why) = if looks_in_cluster(host) {
-                (
-                    Severity::Info,
-                    "it looks like an in-cluster Service, which this workspace does not hold",
-                )
-            } else {
-                (
-                    Severity::Warning,
-                    "no ServiceEntry in the open files declares it; add one or check the spelling",
-                )
-            };
-            out.push(
-                d,
-                severity,
-                "IST0174",
-                "spec.host",
-                format!(
-                    "host {host} matches no ServiceEntry visible from namespace {dr_ns}: {why}"
-                ),
-            );
-        }
-
-        // Server certificates not verified, for rules on the workspace's egress hosts.
-        if let Some(tp) = dr
-            .spec
-            .traffic_policy
-            .as_ref()
-            .filter(|_| !matching.is_empty())
-        {
-            let exempt = |cred: &Option<String>| {
-                cred.as_deref().is_some_and(|c| !c.is_empty())
-                    && dr.spec.workload_selector.is_some()
-            };
-            if let Some(tls) = &tp.tls
-                && matches!(tls.mode(), TlsMode::Simple | TlsMode::Mutual)
-                && tls.ca_certificates.as_deref().unwrap_or("").is_empty()
-                && !exempt(&tls.credential_name)
-            {
-                out.push(d, Severity::Warning, "IST0128", "spec.trafficPolicy.tls", format!(
-                    "{} TLS without caCertificates: the server certificate is not verified against a CA you chose; set caCertificates (or credentialName with a workloadSelector)",
-                    tls.mode()
-                ));
-            }
-            for (i, pl) in tp.port_level_settings.iter().enumerate() {
-                if let Some(tls) = &pl.tls
-                    && matches!(tls.mode(), TlsMode::Simple | TlsMode::Mutual)
-                    && tls.ca_certificates.as_deref().unwrap_or("").is_empty()
-                    && !exempt(&tls.credential_name)
-                {
-                    let port = pl.port.as_ref().and_then(|p| p.number).unwrap_or(0);
-                    out.push(d, Severity::Warning, "IST0129", &format!("spec.trafficPolicy.portLevelSettings[{i}].tls"), format!(
-                        "{} TLS on port {port} without caCertificates: the server certificate is not verified against a CA you chose",
-                        tls.mode()
-                    ));
-                }
-            }
-        }
-
         // Two rules for the same host (and subset), found through the index.
         let same = rules_by_host
             .entry((dr_ns.to_string(), host.to_ascii_lowercase()))
@@ -497,16 +273,64 @@ fn destination_rules(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::hosts_match;
+/// Ports commonly served over TLS: plaintext HTTP sent there fails or leaks.
+const TLS_PORTS: [u32; 9] = [443, 465, 636, 853, 993, 995, 5671, 6443, 8443];
 
-    #[test]
-    fn host_matching() {
-        assert!(hosts_match("*.example.com", "api.example.com"));
-        assert!(hosts_match("api.example.com", "*.example.com"));
-        assert!(hosts_match("*", "x.y"));
-        assert!(!hosts_match("*.example.com", "example.org"));
-        assert!(hosts_match("API.example.com", "api.example.com"));
+/// Whether the rule gives sidecars a TLS origination on service port `port`:
+/// a port-level entry for the port replaces the top-level policy, and
+/// `credentialName` (other than `configmap://`) in a rule without a
+/// workloadSelector gives sidecars no TLS at all.
+fn originates_tls(dr: &DestinationRule, port: u32) -> bool {
+    let Some(tp) = &dr.spec.traffic_policy else {
+        return false;
+    };
+    let tls = match tp
+        .port_level_settings
+        .iter()
+        .find(|pl| pl.port.as_ref().and_then(|p| p.number) == Some(port))
+    {
+        Some(pl) => pl.tls.as_ref(),
+        None => tp.tls.as_ref(),
+    };
+    let Some(tls) = tls else { return false };
+    let ignored_by_sidecars = tls
+        .credential_name
+        .as_deref()
+        .is_some_and(|c| !c.is_empty() && !c.starts_with("configmap://"))
+        && dr.spec.workload_selector.is_none();
+    matches!(tls.mode(), TlsMode::Simple | TlsMode::Mutual) && !ignored_by_sidecars
+}
+
+/// PLAINTEXT-TLS-PORT: an HTTP port whose targetPort is a TLS port, with no
+/// rule originating TLS for it: the sidecar sends plaintext HTTP to a TLS server.
+fn plaintext_to_tls_ports(
+    drs: &[(&Entry, &DestinationRule)],
+    ses: &[(&Entry, &ServiceEntry)],
+    out: &mut Out,
+) {
+    for (e, se) in ses {
+        for (i, port) in se.spec.ports.iter().enumerate() {
+            let (Some(number), Some(target)) = (port.number, port.target_port) else {
+                continue;
+            };
+            let http = port
+                .protocol
+                .as_deref()
+                .is_some_and(|p| p.eq_ignore_ascii_case("HTTP"));
+            if !http || !TLS_PORTS.contains(&target) {
+                continue;
+            }
+            let originated = drs.iter().any(|(d, dr)| {
+                let host = dr.spec.host.as_deref().unwrap_or("");
+                se.spec.hosts().iter().any(|h| hosts_match(h, host))
+                    && Visibility::of(&dr.spec.export_to, &d.id.namespace).contains(&e.id.namespace)
+                    && originates_tls(dr, number)
+            });
+            if !originated {
+                out.push(e, Severity::Warning, "PLAINTEXT-TLS-PORT", &format!("spec.ports[{i}].targetPort"), format!(
+                    "port {number} is HTTP but its targetPort {target} is a TLS port, and no DestinationRule originates TLS for it: the sidecar would send plaintext HTTP to a TLS server; add a DestinationRule for the host with tls.mode SIMPLE (or MUTUAL) on port {number}"
+                ));
+            }
+        }
     }
 }

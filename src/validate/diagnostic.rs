@@ -20,6 +20,32 @@ impl Severity {
     }
 }
 
+/// Which question a finding answers: will the cluster admit this resource, or
+/// does the set of resources work together (as Istio's analyzers judge it, or as
+/// egress-studio's own checks do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// The validating webhook, the CRD schema/CEL rules or the API server's metadata rules.
+    #[default]
+    Admission,
+    /// One of Istio's analyzers, as `istioctl analyze` runs them on local files.
+    IstioAnalyzer,
+    /// A cross-resource check of egress-studio's own, which Istio does not make.
+    EgressStudio,
+}
+
+impl Source {
+    /// As written in JSON and shown to people.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Admission => "admission",
+            Source::IstioAnalyzer => "istio-analyzer",
+            Source::EgressStudio => "egress-studio",
+        }
+    }
+}
+
 /// Which resource a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Hash)]
 pub struct ResourceId {
@@ -45,6 +71,7 @@ pub struct Diagnostic {
     /// Field path inside the resource, e.g. `spec.ports[1].name`; empty for the whole resource.
     pub path: String,
     pub message: String,
+    pub source: Source,
 }
 
 impl Diagnostic {
@@ -60,6 +87,7 @@ impl Diagnostic {
             resource: ResourceId::default(),
             path: path.into(),
             message: message.into(),
+            source: Source::Admission,
         }
     }
 

@@ -1,21 +1,31 @@
 //! Istio's own validation rules, as pure functions over the workspace.
 //!
+//! Two questions, kept apart as Istio keeps them (`istioctl validate` /
+//! `istioctl analyze`): [`check`] answers *will the cluster admit each resource?*
+//! (webhook, CRD schema/CEL, API-server metadata rules; per resource), and
+//! [`analyze`] adds *does this set of resources work together?* (Istio's analyzers
+//! and egress-studio's own cross-resource checks, over exactly the files given).
+//!
 //! Rule ids follow `istio/validation.md` (SE11, TLS3, …); schema and CEL rules of
-//! the CRDs carry `CRD-…` codes; cross-resource findings carry `IST…`-style codes.
+//! the CRDs carry `CRD-…` codes; Istio's analyzers their `IST…` codes.
 //! Nothing here does I/O.
 
+mod analyzers;
 pub mod blocks;
 mod cross;
 mod destination_rule;
 mod diagnostic;
 mod export_to;
+pub mod mesh;
 mod schema;
+mod scope;
 mod service_entry;
 mod traffic_policy;
 mod version;
 
-pub use cross::hosts_match;
 pub use diagnostic::*;
+pub use mesh::{MeshConfig, OutboundPolicy};
+pub use scope::hosts_match;
 pub use version::IstioVersion;
 
 use crate::model::Resource;
@@ -67,8 +77,8 @@ pub fn check_resource(resource: &Resource, opts: &Options) -> Vec<Diagnostic> {
     f.out
 }
 
-/// Every diagnostic of the workspace, located: load errors, per-resource rules and
-/// cross-resource analysis.
+/// Every admission diagnostic of the workspace, located: load errors and
+/// per-resource rules. No cross-resource findings (see [`analyze`]).
 pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
     let mut out = Vec::new();
     for (fi, file) in workspace.files.iter().enumerate() {
@@ -88,6 +98,7 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
                         resource: ResourceId::default(),
                         path: err.path.clone().unwrap_or_default(),
                         message: err.message.clone(),
+                        source: Source::Admission,
                     },
                 });
                 continue;
@@ -118,6 +129,7 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
                                 resource: id,
                                 path: path.strip_prefix(&prefix).unwrap_or(&path).to_string(),
                                 message: err.message.clone(),
+                                source: Source::Admission,
                             },
                         });
                     }
@@ -143,7 +155,37 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
             }
         }
     }
-    out.extend(cross::check(workspace));
+    out
+}
+
+/// Annotation that suppresses analyzer findings on one resource, as istioctl reads
+/// it: a comma-separated list of codes.
+pub const SUPPRESS_ANNOTATION: &str = "galley.istio.io/analyze-suppress";
+
+/// [`check`]'s findings plus Istio's analyzers and egress-studio's own
+/// cross-resource checks, over exactly the files of the workspace.
+pub fn analyze(workspace: &Workspace, opts: &Options, mesh: &MeshConfig) -> Vec<Located> {
+    let mut out = check(workspace, opts);
+    let entries = scope::entries(workspace);
+    let mut istio = scope::Out::new(workspace, Source::IstioAnalyzer);
+    analyzers::run(&entries, mesh, &mut istio);
+    let mut own = scope::Out::new(workspace, Source::EgressStudio);
+    cross::run(&entries, &mut own);
+    let suppressed: std::collections::HashMap<Site, Vec<String>> = entries
+        .iter()
+        .filter_map(|e| {
+            let codes = e.annotation(SUPPRESS_ANNOTATION)?;
+            Some((
+                e.site,
+                codes.split(',').map(|c| c.trim().to_string()).collect(),
+            ))
+        })
+        .collect();
+    out.extend(istio.found.into_iter().chain(own.found).filter(|d| {
+        !suppressed
+            .get(&d.at)
+            .is_some_and(|codes| codes.contains(&d.diagnostic.code))
+    }));
     out
 }
 

@@ -30,7 +30,7 @@ pub fn check_object(meta: &ObjectMeta, extra: &Extra, f: &mut Findings) {
     match meta.name.as_deref() {
         None | Some("") => {
             if !meta.extra.contains_key("generateName") {
-                f.warning(
+                f.error(
                     "META4",
                     "metadata.name",
                     "metadata.name is required: the API server rejects an object without one",
@@ -41,14 +41,14 @@ pub fn check_object(meta: &ObjectMeta, extra: &Extra, f: &mut Findings) {
             if !super::blocks::is_dns1123_subdomain(n)
                 || n.chars().any(|c| c.is_ascii_uppercase()) =>
         {
-            f.warning("META4", "metadata.name", format!("the API server will reject name {n:?}: must be a lowercase DNS-1123 subdomain (a-z, 0-9, '-', '.'; at most 253 characters)"));
+            f.error("META4", "metadata.name", format!("the API server will reject name {n:?}: must be a lowercase DNS-1123 subdomain (a-z, 0-9, '-', '.'; at most 253 characters)"));
         }
         Some(_) => {}
     }
     if let Some(ns) = meta.namespace.as_deref()
         && (!super::blocks::is_dns1123_label(ns) || ns.chars().any(|c| c.is_ascii_uppercase()))
     {
-        f.warning(
+        f.error(
             "META4",
             "metadata.namespace",
             format!(

@@ -26,6 +26,12 @@ pub enum FileError {
     Empty { path: String },
     #[error("{path}: binary file, not UTF-8 YAML text (byte {offset})")]
     Binary { path: String, offset: usize },
+    #[error("{path}: UTF-16 text (as Windows PowerShell's `>` writes it): save the file as UTF-8")]
+    Utf16 { path: String },
+    #[error(
+        "{path}:{line}: line breaks are bare carriage returns (classic Mac OS): save the file with LF or CRLF line endings"
+    )]
+    CrOnly { path: String, line: usize },
 }
 
 /// A document (or `List` item) that could not be turned into a resource.
@@ -67,6 +73,10 @@ impl LoadErrorClass {
 pub struct Item {
     /// `None` for a plain document, `Some(i)` for `items[i]` of a List.
     pub list_index: Option<usize>,
+    /// Indexes from the document's List down to this item: `[i]` for `items[i]`,
+    /// `[i, j]` for `items[i].items[j]` of a List nested in a List; empty for a
+    /// plain document.
+    pub list_path: Vec<usize>,
     pub api_version: String,
     pub kind: String,
     pub name: String,
@@ -77,10 +87,10 @@ pub struct Item {
 impl Item {
     /// Path prefix of this item's fields inside its document.
     pub fn path_prefix(&self) -> String {
-        match self.list_index {
-            Some(i) => format!("items[{i}]."),
-            None => String::new(),
-        }
+        self.list_path
+            .iter()
+            .map(|i| format!("items[{i}]."))
+            .collect()
     }
 
     /// True for ServiceEntry and DestinationRule (parsed or not, any version).
@@ -203,6 +213,9 @@ impl SourceFile {
                 limit: MAX_FILE_BYTES,
             });
         }
+        if super::guard::utf16(&bytes) {
+            return Err(FileError::Utf16 { path: shown });
+        }
         if let Some(offset) = bytes.iter().position(|&b| b == 0) {
             return Err(FileError::Binary {
                 path: shown,
@@ -215,6 +228,9 @@ impl SourceFile {
         })?;
         if text.trim().is_empty() {
             return Err(FileError::Empty { path: shown });
+        }
+        if let Some(line) = super::guard::cr_only_line(&text) {
+            return Err(FileError::CrOnly { path: shown, line });
         }
         Ok(SourceFile::from_text(path, &text))
     }
@@ -375,7 +391,19 @@ fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) ->
         return doc;
     }
     let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let value: Value = match serde_yaml::from_str(text) {
+    if let Some(pos) = super::guard::flow_too_deep(text) {
+        doc.error = Some(LoadError {
+            class: LoadErrorClass::Yaml,
+            pos: shift(pos, line),
+            path: None,
+            message: format!(
+                "nesting too deep (more than {} levels of [ ] or {{ }})",
+                super::guard::MAX_DEPTH
+            ),
+        });
+        return doc;
+    }
+    let value = match read_value(text) {
         Ok(v) => v,
         Err(e) => {
             doc.error = Some(yaml_error(&e, line));
@@ -398,39 +426,14 @@ fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) ->
     let api_version = str_field(map, "apiVersion");
     if kind == "List" && map.get("items").is_some() {
         // The whole List is kept: re-emitting an edited item needs its siblings.
-        let items = map.get("items").cloned();
         let positions = std::cell::OnceCell::new();
-        match items {
-            Some(Value::Sequence(items)) => {
-                for (i, item) in items.into_iter().enumerate() {
-                    let prefix = join_index("items", i);
-                    doc.items.push(parse_item(
-                        item,
-                        Some(i),
-                        &prefix,
-                        &|| {
-                            positions
-                                .get_or_init(|| PositionIndex::build(raw))
-                                .find(&prefix)
-                        },
-                        raw,
-                        line,
-                    ));
-                }
-            }
-            Some(Value::Null) => {}
-            Some(other) => {
-                doc.error = Some(LoadError {
-                    class: LoadErrorClass::Object,
-                    pos: shift(PositionIndex::build(raw).find("items"), line),
-                    path: Some("items".into()),
-                    message: format!(
-                        "items of a List must be a sequence, found a {}",
-                        value_kind(&other)
-                    ),
-                });
-            }
-            None => {}
+        let ctx = ListContext {
+            raw,
+            first_line: line,
+            positions: &positions,
+        };
+        if let Err(e) = ctx.read_items(map, &mut Vec::new(), &mut doc.items) {
+            doc.error = Some(e);
         }
         doc.list_envelope = Some(value);
         return doc;
@@ -470,6 +473,81 @@ fn value_kind(v: &Value) -> &'static str {
         Value::Sequence(_) => "sequence",
         Value::Mapping(_) => "mapping",
         Value::Tagged(_) => "tagged value",
+    }
+}
+
+/// Parses one document's text into a value as kubectl reads it: YAML merge keys
+/// (`<<:`) are resolved.
+fn read_value(text: &str) -> Result<Value, serde_yaml::Error> {
+    let mut value: Value = serde_yaml::from_str(text)?;
+    value.apply_merge()?;
+    Ok(value)
+}
+
+/// What reading the items of a (possibly nested) List needs from its document.
+struct ListContext<'a> {
+    raw: &'a str,
+    first_line: usize,
+    positions: &'a std::cell::OnceCell<PositionIndex>,
+}
+
+impl ListContext<'_> {
+    /// Reads `items` of the List `map`, whose own place is `path` (List indexes
+    /// from the document down). A List item that is itself a List is read
+    /// recursively, as kubectl does.
+    fn read_items(
+        &self,
+        map: &serde_yaml::Mapping,
+        path: &mut Vec<usize>,
+        out: &mut Vec<Item>,
+    ) -> Result<(), LoadError> {
+        let base: String = path.iter().map(|i| format!("items[{i}].")).collect();
+        match map.get("items") {
+            Some(Value::Sequence(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push(i);
+                    let nested = item
+                        .as_mapping()
+                        .filter(|m| str_field(m, "kind") == "List" && m.get("items").is_some());
+                    if let Some(inner) = nested {
+                        self.read_items(inner, path, out)?;
+                    } else {
+                        let prefix = join_index(&format!("{base}items"), i);
+                        let mut parsed = parse_item(
+                            item.clone(),
+                            Some(path[0]),
+                            &prefix,
+                            &|| self.position(&prefix),
+                            self.raw,
+                            self.first_line,
+                        );
+                        parsed.list_path = path.clone();
+                        out.push(parsed);
+                    }
+                    path.pop();
+                }
+                Ok(())
+            }
+            Some(Value::Null) | None => Ok(()),
+            Some(other) => {
+                let at = format!("{base}items");
+                Err(LoadError {
+                    class: LoadErrorClass::Object,
+                    pos: shift(self.position(&at), self.first_line),
+                    path: Some(at),
+                    message: format!(
+                        "items of a List must be a sequence, found a {}",
+                        value_kind(other)
+                    ),
+                })
+            }
+        }
+    }
+
+    fn position(&self, path: &str) -> Pos {
+        self.positions
+            .get_or_init(|| PositionIndex::build(self.raw))
+            .find(path)
     }
 }
 
@@ -535,6 +613,7 @@ fn parse_item(
     };
     Item {
         list_index,
+        list_path: list_index.into_iter().collect(),
         api_version,
         kind,
         name,

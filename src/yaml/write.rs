@@ -77,8 +77,8 @@ fn document_value(file: &SourceFile, doc: &Document) -> Result<Option<Value>, Wr
             _ => Vec::new(),
         };
         for item in &doc.items {
-            if let (Some(i), Ok(r)) = (item.list_index, &item.resource)
-                && let Some(slot) = items.get_mut(i)
+            if let Ok(r) = &item.resource
+                && let Some(slot) = list_slot(&mut items, &item.list_path)
             {
                 *slot = resource_value(r, file, doc)?;
             }
@@ -89,6 +89,19 @@ fn document_value(file: &SourceFile, doc: &Document) -> Result<Option<Value>, Wr
     match doc.items.first().map(|i| &i.resource) {
         Some(Ok(r)) => Ok(Some(resource_value(r, file, doc)?)),
         _ => Ok(None),
+    }
+}
+
+/// The value at `path` (indexes through nested Lists' `items`) of a List's items.
+fn list_slot<'a>(items: &'a mut [Value], path: &[usize]) -> Option<&'a mut Value> {
+    let (first, rest) = path.split_first()?;
+    let slot = items.get_mut(*first)?;
+    if rest.is_empty() {
+        return Some(slot);
+    }
+    match slot.get_mut("items")? {
+        Value::Sequence(inner) => list_slot(inner, rest),
+        _ => None,
     }
 }
 

@@ -1,0 +1,219 @@
+//! What every cross-resource check needs: the workspace's objects with their
+//! places and namespaces, `exportTo` visibility, host matching, and one way to
+//! report a finding at a field's line and column.
+
+use super::{Diagnostic, Located, ResourceId, Severity, Site, Source};
+use crate::model::{DestinationRule, Resource, ServiceEntry};
+use crate::yaml::{DocumentPositions, Workspace};
+use std::collections::{HashMap, HashSet};
+
+/// One object of the workspace that parsed, of any kind.
+pub struct Entry<'a> {
+    pub site: Site,
+    pub id: ResourceId,
+    /// `file:line` of the resource, for messages that name it.
+    pub place: String,
+    pub resource: &'a Resource,
+}
+
+impl Entry<'_> {
+    /// `Kind ns/name (file:line)`, for messages that point at another resource.
+    pub fn named(&self) -> String {
+        format!(
+            "{} {}/{} ({})",
+            self.id.kind, self.id.namespace, self.id.name, self.place
+        )
+    }
+
+    /// The object's metadata.annotations (any kind).
+    pub fn annotation(&self, key: &str) -> Option<String> {
+        match self.resource {
+            Resource::ServiceEntry(se) => se.metadata.annotations.get(key).cloned(),
+            Resource::DestinationRule(dr) => dr.metadata.annotations.get(key).cloned(),
+            Resource::Other(o) => o
+                .value
+                .get("metadata")?
+                .get("annotations")?
+                .get(key)?
+                .as_str()
+                .map(str::to_string),
+        }
+    }
+}
+
+/// Every parsed object of the workspace, in file order.
+pub fn entries(ws: &Workspace) -> Vec<Entry<'_>> {
+    let mut out = Vec::new();
+    for (fi, file) in ws.files.iter().enumerate() {
+        for (di, doc) in file.documents.iter().enumerate() {
+            for (ii, item) in doc.items.iter().enumerate() {
+                let Ok(resource) = &item.resource else {
+                    continue;
+                };
+                out.push(Entry {
+                    site: Site {
+                        file: fi,
+                        document: di,
+                        item: Some(ii),
+                    },
+                    id: ResourceId {
+                        kind: item.kind.clone(),
+                        namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
+                        name: item.name.clone(),
+                    },
+                    place: format!("{}:{}", file.display_path(), doc.line),
+                    resource,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The ServiceEntries among `entries`.
+pub fn service_entries<'a>(entries: &'a [Entry<'a>]) -> Vec<(&'a Entry<'a>, &'a ServiceEntry)> {
+    entries
+        .iter()
+        .filter_map(|e| match e.resource {
+            Resource::ServiceEntry(se) => Some((e, se)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The DestinationRules among `entries`.
+pub fn destination_rules<'a>(
+    entries: &'a [Entry<'a>],
+) -> Vec<(&'a Entry<'a>, &'a DestinationRule)> {
+    entries
+        .iter()
+        .filter_map(|e| match e.resource {
+            Resource::DestinationRule(dr) => Some((e, dr)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Namespaces a resource is visible in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Visibility {
+    All,
+    Some(HashSet<String>),
+}
+
+impl Visibility {
+    pub fn of(export_to: &[String], namespace: &str) -> Visibility {
+        if export_to.is_empty() || export_to.iter().any(|e| e == "*") {
+            return Visibility::All;
+        }
+        Visibility::Some(
+            export_to
+                .iter()
+                .filter(|e| *e != "~")
+                .map(|e| {
+                    if e == "." {
+                        namespace.to_string()
+                    } else {
+                        e.clone()
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    pub fn overlaps(&self, other: &Visibility) -> bool {
+        match (self, other) {
+            (Visibility::All, Visibility::Some(s)) | (Visibility::Some(s), Visibility::All) => {
+                !s.is_empty()
+            }
+            (Visibility::All, Visibility::All) => true,
+            (Visibility::Some(a), Visibility::Some(b)) => !a.is_disjoint(b),
+        }
+    }
+
+    pub fn contains(&self, ns: &str) -> bool {
+        match self {
+            Visibility::All => true,
+            Visibility::Some(s) => s.contains(ns),
+        }
+    }
+}
+
+/// Istio's host matching: equal, or a wildcard (`*.example.com`, `*`) covering the other.
+pub fn hosts_match(a: &str, b: &str) -> bool {
+    let covers = |w: &str, h: &str| match w.strip_prefix('*') {
+        Some(suffix) => {
+            h.len() >= suffix.len() && h[h.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        }
+        None => false,
+    };
+    a.eq_ignore_ascii_case(b) || covers(a, b) || covers(b, a)
+}
+
+/// Collects located findings of one source; positions are looked up once per document.
+pub struct Out<'w> {
+    ws: &'w Workspace,
+    positions: HashMap<(usize, usize), DocumentPositions>,
+    pub found: Vec<Located>,
+    pub source: Source,
+}
+
+impl<'w> Out<'w> {
+    pub fn new(ws: &'w Workspace, source: Source) -> Out<'w> {
+        Out {
+            ws,
+            positions: HashMap::new(),
+            found: Vec::new(),
+            source,
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        at: &Entry,
+        severity: Severity,
+        code: &str,
+        path: &str,
+        message: String,
+    ) {
+        let ws = self.ws;
+        let doc = &ws.files[at.site.file].documents[at.site.document];
+        let prefix = at
+            .site
+            .item
+            .map(|i| doc.items[i].path_prefix())
+            .unwrap_or_default();
+        let pos = self
+            .positions
+            .entry((at.site.file, at.site.document))
+            .or_insert_with(|| doc.positions())
+            .find(&format!("{prefix}{path}"));
+        self.found.push(Located {
+            at: at.site,
+            line: pos.line,
+            column: pos.column,
+            diagnostic: Diagnostic {
+                severity,
+                code: code.to_string(),
+                resource: at.id.clone(),
+                path: path.to_string(),
+                message,
+                source: self.source,
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hosts_match;
+
+    #[test]
+    fn host_matching() {
+        assert!(hosts_match("*.example.com", "api.example.com"));
+        assert!(hosts_match("api.example.com", "*.example.com"));
+        assert!(hosts_match("*", "x.y"));
+        assert!(!hosts_match("*.example.com", "example.org"));
+        assert!(hosts_match("API.example.com", "api.example.com"));
+    }
+}

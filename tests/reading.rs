@@ -1,0 +1,203 @@
+//! Reading what kubectl reads, judging as the API server judges, refusing what no
+//! parser should see in linear time — and `validate` vs `analyze` as processes.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn run_on(args: &[&str], name: &str, bytes: &[u8]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let mut all: Vec<&str> = args.to_vec();
+    let p = path.to_str().unwrap().to_string();
+    all.push(&p);
+    let out = Command::new(common::bin()).args(&all).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    out
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const BAD_SE: &str = "apiVersion: networking.istio.io/v1\n    kind: ServiceEntry\n    metadata: {name: bad}\n    spec: {hosts: [api.example.com], ports: [{number: 0, name: tls, protocol: TLS}], resolution: DNS}";
+
+#[test]
+fn a_list_nested_in_a_list_is_read_recursively() {
+    let doc = format!(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - {BAD_SE}\n"
+    );
+    let out = run_on(&["validate"], "nested.yaml", doc.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("ServiceEntry/default/bad"), "{t}");
+    assert!(t.contains("1 resource checked: 1 error, 0 warnings"), "{t}");
+    // Its finding is located on the inner item's line.
+    assert!(t.contains("nested.yaml:10:"), "{t}");
+}
+
+#[test]
+fn merge_keys_are_resolved_as_kubectl_resolves_them() {
+    let doc = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r, namespace: ns1}\nspec:\n  host: api.example.com\n  trafficPolicy:\n    tls: &tls\n      mode: SIMPLE\n      caCertificates: /ca.pem\n    portLevelSettings:\n    - port: {number: 443}\n      tls:\n        <<: *tls\n        sni: api.example.com\n";
+    let out = run_on(&["validate"], "merge.yaml", doc.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("no findings"), "{}", text(&out));
+}
+
+#[test]
+fn bare_cr_line_breaks_are_refused_with_a_reason() {
+    let doc = "apiVersion: networking.istio.io/v1\rkind: ServiceEntry\rmetadata: {name: a}\r";
+    let out = run_on(&["validate"], "mac.yaml", doc.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("carriage return"), "{}", text(&out));
+}
+
+#[test]
+fn utf16_is_refused_as_utf16_not_binary() {
+    let doc = "apiVersion: networking.istio.io/v1\r\nkind: ServiceEntry\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(doc.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let out = run_on(&["validate"], "ps.yaml", &bytes);
+    assert_eq!(out.status.code(), Some(2));
+    let t = text(&out);
+    assert!(
+        t.contains("UTF-16") && t.contains("save the file as UTF-8"),
+        "{t}"
+    );
+    assert!(!t.contains("binary"), "{t}");
+}
+
+#[test]
+fn input_with_nothing_to_check_exits_2() {
+    for (name, doc) in [
+        ("comments.yaml", "# only a comment\n---\n# and another\n"),
+        ("empty-list.yaml", "apiVersion: v1\nkind: List\nitems: []\n"),
+    ] {
+        let out = run_on(&["validate"], name, doc.as_bytes());
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", text(&out));
+        assert!(
+            text(&out).contains("no Kubernetes object"),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
+fn an_upper_case_name_is_an_error() {
+    let doc = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: Partner-API, namespace: Egress}\nspec: {hosts: [api.example.com], ports: [{number: 443, name: tls, protocol: TLS}], resolution: DNS}\n";
+    let out = run_on(&["validate"], "upper.yaml", doc.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("error[META4]") && t.contains("metadata.name"),
+        "{t}"
+    );
+    assert!(t.contains("metadata.namespace"), "{t}");
+}
+
+#[test]
+fn deep_flow_nesting_is_refused_in_linear_time() {
+    // 1 MB of nested brackets: refused at the nesting limit, whatever the size.
+    let mut doc = String::from("apiVersion: v1\nkind: ConfigMap\nx: ");
+    doc.push_str(&"[".repeat(1 << 20));
+    let started = std::time::Instant::now();
+    let file =
+        egress_studio::yaml::SourceFile::from_bytes("deep.yaml".into(), doc.into_bytes()).unwrap();
+    let elapsed = started.elapsed();
+    let err = file.documents[0].error.as_ref().expect("refused");
+    assert!(err.message.contains("nesting too deep"), "{}", err.message);
+    assert_eq!(err.pos.line, 3);
+    assert!(
+        elapsed < std::time::Duration::from_millis(200),
+        "took {elapsed:?}"
+    );
+    let mut braces = String::from("a: ");
+    braces.push_str(&"{a: ".repeat(200_000));
+    let file = egress_studio::yaml::SourceFile::from_bytes("deep.yaml".into(), braces.into_bytes())
+        .unwrap();
+    assert!(file.documents[0].error.is_some());
+}
+
+#[test]
+fn validate_has_no_cross_resource_codes_on_the_corpus_and_analyze_marks_sources() {
+    let cross = [
+        "IST0128",
+        "IST0129",
+        "IST0134",
+        "IST0171",
+        "IST0173",
+        "IST0174",
+        "IST0177",
+        "DOUBLE-TLS",
+        "LISTENER-COLLISION",
+        "DUPLICATE-HOST-PORT",
+        "DUPLICATE-DR",
+        "EXPORT-HIDDEN",
+        "PLAINTEXT-TLS-PORT",
+    ];
+    let files: Vec<String> = common::corpus_files()
+        .iter()
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    let mut args = vec!["validate", "--output", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let out = Command::new(common::bin()).args(&args).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for d in json["diagnostics"].as_array().unwrap() {
+        let code = d["code"].as_str().unwrap();
+        assert!(!cross.contains(&code), "validate reported {code}: {d}");
+        assert!(d.get("source").is_none());
+    }
+    args[0] = "analyze";
+    let out = Command::new(common::bin()).args(&args).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    let source_of = |code: &str| {
+        diags
+            .iter()
+            .find(|d| d["code"] == code)
+            .map(|d| d["source"].as_str().unwrap().to_string())
+    };
+    assert_eq!(source_of("IST0129").as_deref(), Some("istio-analyzer"));
+    assert_eq!(source_of("DOUBLE-TLS").as_deref(), Some("egress-studio"));
+    assert_eq!(source_of("CRD-TYPE").as_deref(), Some("admission"));
+}
+
+#[test]
+fn analyze_takes_a_mesh_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let se = dir.path().join("db.yaml");
+    std::fs::write(&se, "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: db, namespace: ns1}\nspec: {hosts: [db.example.com], ports: [{number: 5432, name: pg, protocol: TCP}], resolution: DNS}\n").unwrap();
+    let mesh = dir.path().join("mesh.yaml");
+    std::fs::write(&mesh, "defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: \"true\"\n    ISTIO_META_DNS_AUTO_ALLOCATE: \"true\"\n").unwrap();
+    let se = se.to_str().unwrap();
+    let without = Command::new(common::bin())
+        .args(["analyze", se])
+        .output()
+        .unwrap();
+    assert!(
+        text(&without).contains("warning[IST0134]"),
+        "{}",
+        text(&without)
+    );
+    assert_eq!(without.status.code(), Some(0));
+    let with = Command::new(common::bin())
+        .args(["analyze", "--mesh-config", mesh.to_str().unwrap(), se])
+        .output()
+        .unwrap();
+    assert!(!text(&with).contains("IST0134"), "{}", text(&with));
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "outboundTrafficPolicy: {mode: SOMETIMES}\n").unwrap();
+    let out = Command::new(common::bin())
+        .args(["analyze", "--mesh-config", bad.to_str().unwrap(), se])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("SOMETIMES"), "{}", text(&out));
+}
