@@ -201,3 +201,22 @@ fn analyze_takes_a_mesh_config_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("SOMETIMES"), "{}", text(&out));
 }
+
+#[test]
+fn export_never_writes_an_empty_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("empty-list.yaml");
+    std::fs::write(&input, "apiVersion: v1\nkind: List\nitems: []\n").unwrap();
+    let target = dir.path().join("out.yaml");
+    let out = Command::new(common::bin())
+        .args([
+            "export",
+            "-o",
+            target.to_str().unwrap(),
+            input.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(!target.exists());
+}

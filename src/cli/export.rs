@@ -59,6 +59,11 @@ pub fn run(args: &ExportArgs) -> u8 {
             }
         }
     }
+    if objects.is_empty() {
+        // Writing an empty file would pass for an export that worked.
+        eprintln!("error: no Kubernetes object found in the input: nothing to export");
+        return EXIT_BAD_INPUT;
+    }
     let result = if let Some(dir) = &args.split {
         yaml::export_split(&objects, dir).map(|paths| {
             eprintln!("wrote {} files to {}", paths.len(), dir.display());
