@@ -327,3 +327,62 @@ fn review_changes_shows_the_diff_against_disk() {
         "comments kept"
     );
 }
+
+#[test]
+fn analyzer_findings_show_their_source_filter_and_follow_the_mesh_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: db, namespace: ns1}\nspec: {hosts: [db.example.com], ports: [{number: 5432, name: pg, protocol: TCP}], resolution: DNS}\n",
+    )
+    .unwrap();
+    let mesh = dir.path().join("mesh.yaml");
+    std::fs::write(
+        &mesh,
+        "defaultConfig:\n  proxyMetadata:\n    ISTIO_META_DNS_CAPTURE: \"true\"\n    ISTIO_META_DNS_AUTO_ALLOCATE: \"true\"\noutboundTrafficPolicy: {mode: REGISTRY_ONLY}\n",
+    )
+    .unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(std::slice::from_ref(&path));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    h.run();
+    assert!(
+        h.query_by_label_contains("IST0134 (istio-analyzer)")
+            .is_some()
+    );
+    assert!(h.query_by_label_contains("ALLOW_ANY").is_some());
+    // Hiding Istio's analyzers hides the finding.
+    h.get_by_label("Istio analyzers").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("IST0134 (istio-analyzer)")
+            .is_none()
+    );
+    h.get_by_label("Istio analyzers").click();
+    h.run();
+    // A mesh config that allocates addresses clears it, and says REGISTRY_ONLY.
+    h.get_by_label("View").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Mesh config file")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Mesh config file")
+        .type_text(mesh.to_str().unwrap());
+    h.run();
+    h.get_by_label("Use").click();
+    h.run();
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().mesh_error.is_none(), "{:?}", h.state().mesh_error);
+    assert!(
+        h.state().mesh.origin.as_deref() == Some(mesh.to_str().unwrap()),
+        "{:?} / {:?}",
+        h.state().mesh.origin,
+        h.state().mesh_path_input
+    );
+    assert!(h.query_by_label_contains("IST0134").is_none());
+    assert!(h.query_by_label_contains("REGISTRY_ONLY").is_some());
+}

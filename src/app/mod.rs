@@ -140,8 +140,12 @@ pub struct EgressStudio {
     pub options: validate::Options,
     /// The mesh config analysis uses: the workspace's `istio` ConfigMap, or Istio's defaults.
     pub mesh: validate::MeshConfig,
-    /// Why the workspace's mesh config could not be read, if it could not.
+    /// Why the mesh config could not be read, if it could not.
     pub mesh_error: Option<String>,
+    /// The mesh config file chosen for this workspace (View menu), as last read.
+    pub mesh_file: Option<Result<validate::MeshConfig, String>>,
+    /// The View menu's mesh-config path field.
+    pub mesh_path_input: String,
     /// Finding sources the Diagnostics panel hides.
     pub hidden_sources: std::collections::HashSet<validate::Source>,
     pub filter: String,
@@ -242,6 +246,8 @@ impl EgressStudio {
             workspace_key: (Vec::new(), String::new()),
             mesh: validate::MeshConfig::default(),
             mesh_error: None,
+            mesh_file: None,
+            mesh_path_input: String::new(),
             hidden_sources: std::collections::HashSet::new(),
         }
     }
@@ -253,12 +259,6 @@ impl EgressStudio {
 
     /// Re-runs validation and analysis over the whole workspace.
     pub fn revalidate(&mut self) {
-        (self.mesh, self.mesh_error) = match validate::MeshConfig::from_workspace(&self.workspace) {
-            Some(Ok(m)) => (m, None),
-            Some(Err(e)) => (validate::MeshConfig::default(), Some(e)),
-            None => (validate::MeshConfig::default(), None),
-        };
-        self.diagnostics = validate::analyze(&self.workspace, &self.options, &self.mesh);
         // The workspace's identity (its files) changes only on open, close and save-as.
         let paths: Vec<PathBuf> = self
             .workspace
@@ -278,9 +278,53 @@ impl EgressStudio {
                 .collect();
             names.sort();
             self.workspace_key = (paths, names.join("|"));
+            self.load_mesh_file();
         }
+        let chosen = self.mesh_file.clone();
+        (self.mesh, self.mesh_error) =
+            match chosen.or_else(|| validate::MeshConfig::from_workspace(&self.workspace)) {
+                Some(Ok(m)) => (m, None),
+                Some(Err(e)) => (validate::MeshConfig::default(), Some(e)),
+                None => (validate::MeshConfig::default(), None),
+            };
+        self.diagnostics = validate::analyze(&self.workspace, &self.options, &self.mesh);
         // Every change passes through here: views cached per generation rebuild.
         self.generation += 1;
+    }
+
+    /// Reads the mesh config file remembered for this workspace, if any.
+    fn load_mesh_file(&mut self) {
+        let path = self
+            .settings
+            .mesh_configs
+            .get(&self.workspace_key.1)
+            .cloned();
+        self.mesh_path_input = path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        self.mesh_file = path.map(|p| {
+            let shown = p.display().to_string();
+            std::fs::read_to_string(&p)
+                .map_err(|e| format!("{shown}: {e}"))
+                .and_then(|text| validate::MeshConfig::parse(&text, &shown))
+        });
+    }
+
+    /// Uses (and remembers for this workspace) a MeshConfig file; an empty path
+    /// goes back to the workspace's `istio` ConfigMap or Istio's defaults.
+    pub fn set_mesh_config(&mut self, path: &str) {
+        let key = self.workspace_key.1.clone();
+        if path.trim().is_empty() {
+            self.settings.mesh_configs.remove(&key);
+        } else {
+            self.settings
+                .mesh_configs
+                .insert(key, PathBuf::from(path.trim()));
+        }
+        self.persist_settings();
+        self.load_mesh_file();
+        self.revalidate();
     }
 
     pub fn notice(&mut self, error: bool, text: impl Into<String>) {

@@ -254,6 +254,25 @@ impl EgressStudio {
                         self.set_istio_version(v);
                     }
                 }
+                ui.separator();
+                let label = ui.label("Mesh config file")
+                    .on_hover_text("MeshConfig YAML used by the analyzers (IST0134) and for the egress mode; remembered for this set of files. Empty: an istio ConfigMap among the files, else Istio's defaults.");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.mesh_path_input)
+                            .hint_text("path/to/mesh.yaml")
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(label.id);
+                    if ui.button("Use").clicked() {
+                        let path = self.mesh_path_input.clone();
+                        self.set_mesh_config(&path);
+                    }
+                });
+                ui.label(match &self.mesh.origin {
+                    Some(o) => format!("now: {o}"),
+                    None => "now: Istio's defaults".to_string(),
+                });
             });
             ui.menu_button("Help", |ui| entry(ui, Command::About, true, &mut chosen));
             if let Some(cmd) = chosen {

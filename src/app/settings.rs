@@ -22,6 +22,8 @@ pub struct Settings {
     /// Per workspace (its files), sidecar path prefix → local folder, for probing
     /// with a DR's certificate files.
     pub path_maps: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// Per workspace (its files), the MeshConfig file analysis reads.
+    pub mesh_configs: std::collections::BTreeMap<String, PathBuf>,
 }
 
 impl Settings {
