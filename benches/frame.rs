@@ -16,7 +16,7 @@ fn frame(c: &mut Criterion) {
     };
     let mut app = EgressStudio::default();
     app.add_file(file, false);
-    app.selected = Some(Site {
+    app.session.selected = Some(Site {
         file: 0,
         document: 0,
         item: Some(0),

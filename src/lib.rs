@@ -1,6 +1,7 @@
 //! egress-studio: a desktop editor and CLI for Istio egress.
 //!
-//! Layers depend only downward: `cli` → `validate` → `yaml` → `model`.
+//! Layers depend only downward: `app` → `session` → `diagram` / `probe` →
+//! `validate` → `yaml` → `model`; `cli` uses the layers under `app`.
 
 pub mod app;
 pub mod cli;
@@ -8,5 +9,6 @@ pub mod diagram;
 pub mod model;
 pub mod probe;
 pub mod recipes;
+pub mod session;
 pub mod validate;
 pub mod yaml;

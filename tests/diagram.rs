@@ -84,12 +84,12 @@ fn clicking_a_node_selects_its_resource() {
         .with_size([1600.0, 1000.0])
         .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
     h.run();
-    let before = h.state().selected;
+    let before = h.state().session.selected;
     h.get_by_label("sidecar  payments/partner-bank")
         .click_accesskit();
     h.run();
-    let after = h.state().selected;
+    let after = h.state().session.selected;
     assert_ne!(before, after);
-    let r = h.state().selected_resource().unwrap();
+    let r = h.state().session.selected_resource().unwrap();
     assert_eq!((r.kind(), r.name()), ("ServiceEntry", "partner-bank"));
 }

@@ -31,7 +31,8 @@ fn menu(h: &mut Harness<'_, EgressStudio>, menu: &str, item: &str) {
 }
 
 fn loud(app: &EgressStudio) -> Vec<String> {
-    app.diagnostics
+    app.session
+        .diagnostics
         .iter()
         .filter(|d| d.diagnostic.severity > Severity::Info)
         .map(|d| {
@@ -125,7 +126,7 @@ fn bad_port_name_shows_beside_the_field_then_goes_and_undo_redo_follow() {
     menu(&mut h, "Edit", "Undo");
     assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
     menu(&mut h, "Edit", "Undo");
-    assert!(h.state().workspace.resources().next().is_none());
+    assert!(h.state().session.workspace.resources().next().is_none());
 }
 
 #[test]
@@ -134,6 +135,7 @@ fn http_to_tls_origination_pair_has_no_diagnostics() {
     recipe(&mut h, "HTTP -> TLS origination");
     let kinds: Vec<&str> = h
         .state()
+        .session
         .workspace
         .resources()
         .map(|r| r.resource.kind())
@@ -159,7 +161,7 @@ fn edit_a_corpus_destination_rule_and_save_to_a_new_path() {
     h.run();
     h.get_by_label("Open").click();
     h.run();
-    assert_eq!(h.state().workspace.files.len(), 1);
+    assert_eq!(h.state().session.workspace.files.len(), 1);
 
     h.get_by_label_contains("DR edition-cnn-com").click();
     h.run();
@@ -376,11 +378,15 @@ fn analyzer_findings_show_their_source_filter_and_follow_the_mesh_config() {
     h.run();
     h.key_press(Key::Escape);
     h.run();
-    assert!(h.state().mesh_error.is_none(), "{:?}", h.state().mesh_error);
     assert!(
-        h.state().mesh.origin.as_deref() == Some(mesh.to_str().unwrap()),
+        h.state().session.mesh_error.is_none(),
+        "{:?}",
+        h.state().session.mesh_error
+    );
+    assert!(
+        h.state().session.mesh.origin.as_deref() == Some(mesh.to_str().unwrap()),
         "{:?} / {:?}",
-        h.state().mesh.origin,
+        h.state().session.mesh.origin,
         h.state().mesh_path_input
     );
     assert!(h.query_by_label_contains("IST0134").is_none());

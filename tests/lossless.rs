@@ -328,7 +328,7 @@ fn undo_after_save_restores_the_exact_original_text() {
         document: 1,
         item: Some(0),
     };
-    let mut r = app.workspace.files[0].documents[1].items[0]
+    let mut r = app.session.workspace.files[0].documents[1].items[0]
         .resource
         .clone()
         .unwrap();

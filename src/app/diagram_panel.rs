@@ -10,21 +10,21 @@ impl EgressStudio {
     pub fn diagram_layout(&mut self) -> crate::diagram::Layout {
         let probes = self.probe.results.len();
         if let Some((g, c, n, l)) = &self.diagram_cache
-            && *g == self.generation
+            && *g == self.session.version()
             && *c == self.diagram_collapsed
             && *n == probes
         {
             return l.clone();
         }
         let graph = diagram::build(
-            &self.workspace,
-            &self.diagnostics,
+            &self.session.workspace,
+            &self.session.diagnostics,
             &self.probe.results,
             &self.path_map(),
         );
         let layout = diagram::lay_out(&graph, &self.diagram_collapsed);
         self.diagram_cache = Some((
-            self.generation,
+            self.session.version(),
             self.diagram_collapsed.clone(),
             probes,
             layout.clone(),
@@ -79,7 +79,7 @@ impl EgressStudio {
             }
         });
         ui.label(
-            egui::RichText::new(match self.mesh.outbound {
+            egui::RichText::new(match self.session.mesh.outbound {
                 crate::validate::OutboundPolicy::RegistryOnly => {
                     "Mesh egress: REGISTRY_ONLY — hosts without a ServiceEntry are blocked"
                 }
@@ -89,7 +89,7 @@ impl EgressStudio {
             })
             .small(),
         )
-        .on_hover_text(match &self.mesh.origin {
+        .on_hover_text(match &self.session.mesh.origin {
             Some(o) => format!("outboundTrafficPolicy from {o}"),
             None => "No mesh config among the open files: Istio's defaults apply".to_string(),
         });
@@ -108,11 +108,11 @@ impl EgressStudio {
             let size = ui.available_size().max(egui::vec2(100.0, 100.0)) / 0.75;
             scene = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
         }
-        let action = paint::ui(ui, &layout, self.selected, &mut scene);
+        let action = paint::ui(ui, &layout, self.session.selected, &mut scene);
         self.diagram_scene = scene;
         match action {
             Some(paint::Action::Select(site)) => {
-                self.selected = Some(site);
+                self.session.selected = Some(site);
                 self.tab = super::EditorTab::Form;
             }
             Some(paint::Action::ToggleGroup(ns)) if !self.diagram_collapsed.remove(&ns) => {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 impl EgressStudio {
     /// Saves one file (Save As for an untitled one).
     pub fn save_file(&mut self, i: usize) -> bool {
-        if self.file_states[i].untitled {
-            let path = self.workspace.files[i].display_path();
+        if self.session.file_states[i].untitled {
+            let path = self.session.workspace.files[i].display_path();
             self.dialog = Some(Dialog::SaveAs {
                 file: i,
                 path,
@@ -19,25 +19,23 @@ impl EgressStudio {
             });
             return false;
         }
-        let path = self.workspace.files[i].path.clone();
+        let path = self.session.workspace.files[i].path.clone();
         self.save_file_as(i, path)
     }
 
     /// Saves one file to `path`, which becomes its path.
     pub fn save_file_as(&mut self, i: usize, path: PathBuf) -> bool {
-        match self.workspace.files[i].save_as(&path) {
+        match self.session.workspace.files[i].save_as(&path) {
             Ok(reemitted) => {
                 if !reemitted.is_empty() {
                     let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
                     self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), path.display()));
                 }
-                let v = self.file_states[i].version;
-                self.file_states[i].saved_version = v;
-                self.file_states[i].untitled = false;
+                self.session.mark_saved(i);
+                self.files_changed();
                 self.settings.add_recent(&path);
                 self.persist_settings();
                 self.notice(false, format!("saved {}", path.display()));
-                self.revalidate();
                 // Undo steps keep their snapshots; the saved version marks what is on disk.
                 true
             }
@@ -49,26 +47,14 @@ impl EgressStudio {
     }
 
     pub fn close_file(&mut self, i: usize) {
-        if i >= self.workspace.files.len() {
-            return;
-        }
-        self.workspace.files.remove(i);
-        self.file_states.remove(i);
-        self.undo.retain(|u| u.file != i);
-        self.redo.retain(|u| u.file != i);
-        for u in self.undo.iter_mut().chain(self.redo.iter_mut()) {
-            if u.file > i {
-                u.file -= 1;
-            }
-        }
-        self.selected = None;
-        self.revalidate();
+        self.session.close_file(i);
+        self.files_changed();
     }
 
     /// Exports every file of the workspace.
     pub fn export(&mut self, path: &str, split: bool, api_version: ApiVersion) {
         let mut objects = Vec::new();
-        for f in &self.workspace.files {
+        for f in &self.session.workspace.files {
             match yaml::export_objects(f, Some(api_version)) {
                 Ok(o) => objects.extend(o),
                 Err(e) => {
@@ -320,11 +306,12 @@ impl EgressStudio {
                 Dialog::Unsaved { then } => {
                     ui.heading("Unsaved changes");
                     let dirty: Vec<String> = self
+                        .session
                         .file_states
                         .iter()
                         .enumerate()
                         .filter(|(_, s)| s.is_dirty())
-                        .map(|(i, _)| self.workspace.files[i].display_path())
+                        .map(|(i, _)| self.session.workspace.files[i].display_path())
                         .collect();
                     ui.label(format!(
                         "These files have unsaved changes: {}",
@@ -334,8 +321,8 @@ impl EgressStudio {
                         let then = *then;
                         if ui.button("Save").clicked() {
                             let targets: Vec<usize> = match then {
-                                AfterUnsaved::Quit => (0..self.workspace.files.len())
-                                    .filter(|i| self.file_states[*i].is_dirty())
+                                AfterUnsaved::Quit => (0..self.session.workspace.files.len())
+                                    .filter(|i| self.session.file_states[*i].is_dirty())
                                     .collect(),
                                 AfterUnsaved::CloseFile(i) => vec![i],
                             };
@@ -358,12 +345,12 @@ impl EgressStudio {
                 }
                 Dialog::Review { file } => {
                     let i = *file;
-                    let Some(f) = self.workspace.files.get(i) else {
+                    let Some(f) = self.session.workspace.files.get(i) else {
                         keep = false;
                         return;
                     };
                     ui.heading(format!("Changes to {}", f.display_path()));
-                    let on_disk = if self.file_states[i].untitled {
+                    let on_disk = if self.session.file_states[i].untitled {
                         String::new()
                     } else {
                         std::fs::read_to_string(&f.path).unwrap_or_default()

@@ -1,6 +1,6 @@
-//! The desktop app: the only layer that touches egui. It calls the layers below
-//! (yaml, validate, recipes) and never parses, validates or does file I/O inline
-//! in a way that can block: file dialogs run on their own threads.
+//! The desktop app: the only layer that touches egui. It drives a
+//! [`Session`](crate::session::Session) (the workspace, undo, diagnostics) and
+//! keeps only view state; file dialogs run on their own threads.
 
 mod commands;
 mod diagram_panel;
@@ -19,8 +19,10 @@ pub use settings::{Settings, ThemeChoice};
 
 use crate::model::Resource;
 use crate::recipes::Recipe;
-use crate::validate::{self, Diagnostic, IstioVersion, Located, Severity, Site};
-use crate::yaml::{SourceFile, Workspace};
+use crate::session::Session;
+use crate::session::history::MergeKey;
+use crate::validate::{self, Diagnostic, IstioVersion, Severity, Site};
+use crate::yaml::SourceFile;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -41,33 +43,7 @@ pub enum EditorTab {
     Yaml,
 }
 
-/// Book-keeping for one open file, parallel to `Workspace::files`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileState {
-    /// Changes with every edit; equal to `saved_version` when the file matches disk.
-    pub version: u64,
-    pub saved_version: u64,
-    /// Never saved: Save asks for a path.
-    pub untitled: bool,
-}
-
-impl FileState {
-    pub fn is_dirty(&self) -> bool {
-        self.version != self.saved_version
-    }
-}
-
-/// One undo step: the whole file before and after, so any edit (field, add,
-/// delete, recipe) undoes exactly.
-#[derive(Debug, Clone)]
-struct UndoStep {
-    file: usize,
-    before: (SourceFile, u64),
-    after: (SourceFile, u64),
-    selection: Option<Site>,
-    /// Edits of the same widget during one focus merge into one step.
-    merge_key: Option<(egui::Id, u64)>,
-}
+pub use crate::session::FileState;
 
 /// Modal dialogs.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,19 +107,12 @@ pub struct Notice {
     pub text: String,
 }
 
+/// The desktop app: a [`Session`] plus view state only (tabs, dialogs, notices,
+/// caches of what is drawn, settings).
 pub struct EgressStudio {
-    pub workspace: Workspace,
-    pub file_states: Vec<FileState>,
-    pub selected: Option<Site>,
+    /// The workspace, its history and diagnostics: everything that is not a view.
+    pub session: Session,
     pub tab: EditorTab,
-    pub diagnostics: Vec<Located>,
-    pub options: validate::Options,
-    /// The mesh config analysis uses: the workspace's `istio` ConfigMap, or Istio's defaults.
-    pub mesh: validate::MeshConfig,
-    /// Why the mesh config could not be read, if it could not.
-    pub mesh_error: Option<String>,
-    /// The mesh config file chosen for this workspace (View menu), as last read.
-    pub mesh_file: Option<Result<validate::MeshConfig, String>>,
     /// The View menu's mesh-config path field.
     pub mesh_path_input: String,
     /// Finding sources the Diagnostics panel hides.
@@ -160,16 +129,12 @@ pub struct EgressStudio {
     pub close_requested: bool,
     scroll_to: Option<String>,
     focus_filter: bool,
-    undo: Vec<UndoStep>,
-    redo: Vec<UndoStep>,
-    next_version: u64,
+    /// Bumped when focus moves, so edits of one widget in one focus merge into one step.
     focus_epoch: u64,
     last_focus: Option<egui::Id>,
     title: String,
-    untitled_count: usize,
     background: (Sender<Background>, Receiver<Background>),
     ctx: Option<egui::Context>,
-    generation: u64,
     list_cache: Option<(
         u64,
         String,
@@ -179,7 +144,7 @@ pub struct EgressStudio {
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
     collapsed_files: std::collections::HashSet<usize>,
     pub bottom_tab: BottomTab,
-    /// Diagram layout cache: (generation, collapsed namespaces, probe results seen, layout).
+    /// Diagram layout cache: (session version, collapsed namespaces, probe results seen, layout).
     diagram_cache: Option<(
         u64,
         std::collections::HashSet<String>,
@@ -208,13 +173,13 @@ impl EgressStudio {
             .as_deref()
             .and_then(|v| v.parse().ok())
             .unwrap_or_default();
+        let mut session = Session::default();
+        session.options = validate::Options { istio_version };
         EgressStudio {
-            workspace: Workspace::default(),
-            file_states: Vec::new(),
-            selected: None,
+            session,
             tab: EditorTab::Form,
-            diagnostics: Vec::new(),
-            options: validate::Options { istio_version },
+            mesh_path_input: String::new(),
+            hidden_sources: std::collections::HashSet::new(),
             filter: String::new(),
             dialog: None,
             notices: Vec::new(),
@@ -224,16 +189,11 @@ impl EgressStudio {
             close_requested: false,
             scroll_to: None,
             focus_filter: false,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            next_version: 1,
             focus_epoch: 0,
             last_focus: None,
             title: String::new(),
-            untitled_count: 0,
             background: channel(),
             ctx: None,
-            generation: 0,
             list_cache: None,
             route_cache: None,
             collapsed_files: std::collections::HashSet::new(),
@@ -244,52 +204,34 @@ impl EgressStudio {
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
-            mesh: validate::MeshConfig::default(),
-            mesh_error: None,
-            mesh_file: None,
-            mesh_path_input: String::new(),
-            hidden_sources: std::collections::HashSet::new(),
         }
     }
 
-    fn bump_version(&mut self) -> u64 {
-        self.next_version += 1;
-        self.next_version
-    }
-
-    /// Re-runs validation and analysis over the whole workspace.
-    pub fn revalidate(&mut self) {
-        // The workspace's identity (its files) changes only on open, close and save-as.
+    /// Called after the set of open files may have changed (open, close, save as):
+    /// recomputes the key of per-workspace settings and applies them.
+    fn files_changed(&mut self) {
         let paths: Vec<PathBuf> = self
+            .session
             .workspace
             .files
             .iter()
             .map(|f| f.path.clone())
             .collect();
-        if paths != self.workspace_key.0 {
-            let mut names: Vec<String> = paths
-                .iter()
-                .map(|p| {
-                    std::fs::canonicalize(p)
-                        .unwrap_or_else(|_| p.clone())
-                        .display()
-                        .to_string()
-                })
-                .collect();
-            names.sort();
-            self.workspace_key = (paths, names.join("|"));
-            self.load_mesh_file();
+        if paths == self.workspace_key.0 {
+            return;
         }
-        let chosen = self.mesh_file.clone();
-        (self.mesh, self.mesh_error) =
-            match chosen.or_else(|| validate::MeshConfig::from_workspace(&self.workspace)) {
-                Some(Ok(m)) => (m, None),
-                Some(Err(e)) => (validate::MeshConfig::default(), Some(e)),
-                None => (validate::MeshConfig::default(), None),
-            };
-        self.diagnostics = validate::analyze(&self.workspace, &self.options, &self.mesh);
-        // Every change passes through here: views cached per generation rebuild.
-        self.generation += 1;
+        let mut names: Vec<String> = paths
+            .iter()
+            .map(|p| {
+                std::fs::canonicalize(p)
+                    .unwrap_or_else(|_| p.clone())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        names.sort();
+        self.workspace_key = (paths, names.join("|"));
+        self.load_mesh_file();
     }
 
     /// Reads the mesh config file remembered for this workspace, if any.
@@ -303,12 +245,13 @@ impl EgressStudio {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        self.mesh_file = path.map(|p| {
+        let mesh = path.map(|p| {
             let shown = p.display().to_string();
             std::fs::read_to_string(&p)
                 .map_err(|e| format!("{shown}: {e}"))
                 .and_then(|text| validate::MeshConfig::parse(&text, &shown))
         });
+        self.session.set_mesh_override(mesh);
     }
 
     /// Uses (and remembers for this workspace) a MeshConfig file; an empty path
@@ -324,7 +267,6 @@ impl EgressStudio {
         }
         self.persist_settings();
         self.load_mesh_file();
-        self.revalidate();
     }
 
     pub fn notice(&mut self, error: bool, text: impl Into<String>) {
@@ -332,29 +274,34 @@ impl EgressStudio {
             error,
             text: text.into(),
         });
-        if self.notices.len() > 8 {
+        if self.notices.len() > 5 {
             self.notices.remove(0);
+        }
+    }
+
+    /// Shows a session error as a notice.
+    fn report(&mut self, result: Result<(), String>) {
+        if let Err(e) = result {
+            self.notice(true, e);
         }
     }
 
     /// Adds a loaded file to the workspace.
     pub fn add_file(&mut self, file: SourceFile, untitled: bool) -> usize {
-        let v = self.bump_version();
-        self.workspace.files.push(file);
-        self.file_states.push(FileState {
-            version: v,
-            saved_version: if untitled { 0 } else { v },
-            untitled,
-        });
-        self.revalidate();
-        self.workspace.files.len() - 1
+        let i = self.session.add_file(file, untitled);
+        self.files_changed();
+        i
     }
 
     /// Opens files from disk, reporting failures in the window.
     pub fn open_paths(&mut self, paths: &[PathBuf]) {
         for path in paths {
-            if let Some(i) = self.workspace.files.iter().position(|f| &f.path == path) {
-                self.select_first_in(i);
+            if let Some(i) = self.session.file_index(path) {
+                self.session.select_first_in(i);
+                continue;
+            }
+            if path == std::path::Path::new("-") {
+                self.notice(true, "standard input (-) cannot be opened in the editor: save it to a file and open that");
                 continue;
             }
             match SourceFile::read(path) {
@@ -362,38 +309,15 @@ impl EgressStudio {
                     let i = self.add_file(file, false);
                     self.settings.add_recent(path);
                     self.persist_settings();
-                    self.select_first_in(i);
+                    self.session.select_first_in(i);
                 }
                 Err(e) => self.notice(true, e.to_string()),
             }
         }
     }
 
-    fn select_first_in(&mut self, file: usize) {
-        if let Some(f) = self.workspace.files.get(file) {
-            for (di, d) in f.documents.iter().enumerate() {
-                if d.error.is_some() {
-                    self.selected = Some(Site {
-                        file,
-                        document: di,
-                        item: None,
-                    });
-                    return;
-                }
-                if !d.items.is_empty() {
-                    self.selected = Some(Site {
-                        file,
-                        document: di,
-                        item: Some(0),
-                    });
-                    return;
-                }
-            }
-        }
-    }
-
     pub fn persist_settings(&mut self) {
-        self.settings.istio_version = Some(self.options.istio_version.to_string());
+        self.settings.istio_version = Some(self.session.options.istio_version.to_string());
         if let Some(path) = &self.settings_path
             && let Err(e) = self.settings.save(path)
         {
@@ -404,281 +328,91 @@ impl EgressStudio {
 
     /// The selected resource, if the selection is a parsed item.
     pub fn selected_resource(&self) -> Option<&Resource> {
-        let s = self.selected?;
-        let item = self
-            .workspace
-            .files
-            .get(s.file)?
-            .documents
-            .get(s.document)?
-            .items
-            .get(s.item?)?;
-        item.resource.as_ref().ok()
+        self.session.selected_resource()
     }
 
     /// Diagnostics of one site.
     pub fn diagnostics_of(&self, site: Site) -> Vec<Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.at == site)
-            .map(|d| d.diagnostic.clone())
-            .collect()
+        self.session.diagnostics_of(site)
     }
 
     /// Worst severity per site, for badges.
     pub fn worst_by_site(&self) -> HashMap<Site, Severity> {
-        validate::worst_by_site(&self.diagnostics)
+        self.session.worst_by_site()
     }
 
     /// Replaces a resource with an edited one as one undo step (or merges into the
-    /// open step of the same widget).
+    /// open step of the same widget during one focus).
     pub fn apply_edit(&mut self, site: Site, edited: Resource, widget: Option<egui::Id>) {
-        let Some(item_index) = site.item else { return };
-        let merge_key = widget.map(|w| (w, self.focus_epoch));
-        self.record_change(site.file, Some(site), merge_key, |file| {
-            let doc = file
-                .documents
-                .get_mut(site.document)
-                .ok_or("the document is gone")?;
-            let item = doc
-                .items
-                .get_mut(item_index)
-                .ok_or("the resource is gone")?;
-            item.name = edited.name().to_string();
-            item.namespace = edited.namespace().map(str::to_string);
-            item.resource = Ok(edited);
-            doc.dirty = true;
-            Ok::<(), &str>(())
+        let merge = widget.map(|w| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::hash::Hash::hash(&(w, self.focus_epoch), &mut h);
+            MergeKey(std::hash::Hasher::finish(&h))
         });
-    }
-
-    /// Applies a structural change to one file (add, delete, duplicate) as one undo step.
-    fn change_file(
-        &mut self,
-        file_index: usize,
-        selection: Option<Site>,
-        change: impl FnOnce(&mut SourceFile) -> Result<(), String>,
-    ) {
-        if self.record_change(file_index, selection, None, change) {
-            self.selected = selection;
-        }
-    }
-
-    /// Every change to a file goes through here: it is applied in place, gets a new
-    /// version and one undo step (merged into the open step with the same `merge_key`,
-    /// so a whole text edit undoes at once). A change that fails must do so before it
-    /// modifies anything; the file is restored from the snapshot when there is one.
-    fn record_change<E: Into<String>>(
-        &mut self,
-        file_index: usize,
-        selection: Option<Site>,
-        merge_key: Option<(egui::Id, u64)>,
-        change: impl FnOnce(&mut SourceFile) -> Result<(), E>,
-    ) -> bool {
-        let Some(file) = self.workspace.files.get(file_index) else {
-            return false;
-        };
-        let merging = merge_key.is_some()
-            && self.redo.is_empty()
-            && self.undo.last().is_some_and(|u| {
-                u.file == file_index && u.merge_key == merge_key && u.selection == selection
-            });
-        // The snapshot to undo to; a merged edit keeps the open step's, so none is taken.
-        let before = (!merging).then(|| (file.clone(), self.file_states[file_index].version));
-        if let Err(e) = change(&mut self.workspace.files[file_index]) {
-            if let Some((file, _)) = before {
-                self.workspace.files[file_index] = file;
-            }
-            self.notice(true, e.into());
-            return false;
-        }
-        let version = self.bump_version();
-        self.file_states[file_index].version = version;
-        let after = (self.workspace.files[file_index].clone(), version);
-        match (before, self.undo.last_mut()) {
-            (Some(before), _) => {
-                self.undo.push(UndoStep {
-                    file: file_index,
-                    before,
-                    after,
-                    selection,
-                    merge_key,
-                });
-                self.redo.clear();
-            }
-            (None, Some(top)) => top.after = after,
-            (None, None) => {}
-        }
-        self.revalidate();
-        true
+        let result = self.session.apply_edit(site, edited, merge);
+        self.report(result);
     }
 
     pub fn can_undo(&self) -> bool {
-        !self.undo.is_empty()
+        self.session.can_undo()
     }
 
     pub fn can_redo(&self) -> bool {
-        !self.redo.is_empty()
+        self.session.can_redo()
     }
 
     pub fn undo(&mut self) {
-        let Some(step) = self.undo.pop() else { return };
-        if step.file < self.workspace.files.len() {
-            self.workspace.files[step.file] = step.before.0.clone();
-            self.file_states[step.file].version = step.before.1;
-            self.selected = step
-                .selection
-                .filter(|s| self.site_exists(*s))
-                .or(self.selected.filter(|s| self.site_exists(*s)));
-        }
-        self.redo.push(step);
+        self.session.undo();
         self.focus_epoch += 1;
-        self.revalidate();
     }
 
     pub fn redo(&mut self) {
-        let Some(step) = self.redo.pop() else { return };
-        if step.file < self.workspace.files.len() {
-            self.workspace.files[step.file] = step.after.0.clone();
-            self.file_states[step.file].version = step.after.1;
-            self.selected = step.selection.filter(|s| self.site_exists(*s));
-        }
-        self.undo.push(step);
+        self.session.redo();
         self.focus_epoch += 1;
-        self.revalidate();
-    }
-
-    fn site_exists(&self, s: Site) -> bool {
-        self.workspace
-            .files
-            .get(s.file)
-            .and_then(|f| f.documents.get(s.document))
-            .is_some_and(|d| s.item.is_none_or(|i| i < d.items.len()))
     }
 
     /// A new untitled file to put new resources in.
     pub fn new_file(&mut self) -> usize {
-        self.untitled_count += 1;
-        let path = PathBuf::from(format!("untitled-{}.yaml", self.untitled_count));
-        self.add_file(SourceFile::empty(path), true)
+        let i = self.session.new_file();
+        self.files_changed();
+        i
     }
 
     /// Adds the resources a recipe builds to the selected file (or a new one).
     pub fn add_recipe(&mut self, recipe: Recipe, host: &str, port: u32, namespace: &str) {
-        let file = match self.selected {
-            Some(s) if s.file < self.workspace.files.len() => s.file,
-            _ => self.new_file(),
-        };
-        let resources = recipe.build(host, port, namespace);
-        let first_doc = self.workspace.files[file].documents.len();
-        let mut selection = Some(Site {
-            file,
-            document: first_doc,
-            item: Some(0),
-        });
-        self.change_file(file, selection, |f| {
-            for r in &resources {
-                f.append_resource(r).map_err(|e| e.to_string())?;
-            }
-            Ok(())
-        });
-        // The first new document may follow a blank one; select the first with an item.
-        if let Some(f) = self.workspace.files.get(file) {
-            selection = (first_doc..f.documents.len())
-                .find(|&d| !f.documents[d].items.is_empty())
-                .map(|d| Site {
-                    file,
-                    document: d,
-                    item: Some(0),
-                });
-        }
-        self.selected = selection;
-        if let Some(top) = self.undo.last_mut() {
-            top.selection = selection;
-        }
+        let result = self.session.add_recipe(recipe, host, port, namespace);
+        self.files_changed();
+        self.report(result);
     }
 
     /// Duplicates the selected resource into a new document after the file's end.
     pub fn duplicate_selected(&mut self) {
-        let (Some(site), Some(resource)) = (self.selected, self.selected_resource().cloned())
-        else {
-            return;
-        };
-        if !resource.is_istio() {
-            self.notice(
-                true,
-                "only ServiceEntries and DestinationRules can be duplicated",
-            );
-            return;
-        }
-        let mut copy = resource;
-        let new_name = format!("{}-copy", copy.name());
-        match &mut copy {
-            Resource::ServiceEntry(r) => r.metadata.name = Some(new_name),
-            Resource::DestinationRule(r) => r.metadata.name = Some(new_name),
-            Resource::Other(_) => {}
-        }
-        let doc = self.workspace.files[site.file].documents.len();
-        self.change_file(
-            site.file,
-            Some(Site {
-                file: site.file,
-                document: doc,
-                item: Some(0),
-            }),
-            |f| {
-                f.append_resource(&copy)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            },
-        );
+        let result = self.session.duplicate_selected();
+        self.report(result);
     }
 
     /// Deletes the selected document (List items are not deleted one by one).
     pub fn delete_selected(&mut self) {
-        let Some(site) = self.selected else { return };
-        let is_list = self
-            .workspace
-            .files
-            .get(site.file)
-            .and_then(|f| f.documents.get(site.document))
-            .is_some_and(|d| d.list_envelope.is_some());
-        if is_list {
-            self.notice(
-                true,
-                "this resource is an item of a kind: List; edit the List document to remove it",
-            );
-            return;
-        }
-        self.change_file(site.file, None, |f| {
-            f.remove_document(site.document);
-            Ok(())
-        });
+        let result = self.session.delete_selected();
+        self.report(result);
     }
 
     /// Any file with unsaved changes.
     pub fn any_dirty(&self) -> bool {
-        self.file_states.iter().any(FileState::is_dirty)
+        self.session.any_dirty()
     }
 
     /// The file commands act on: the selected resource's, else the first open one.
     pub fn current_file(&self) -> Option<usize> {
-        self.selected
-            .map(|s| s.file)
-            .filter(|f| *f < self.workspace.files.len())
-            .or(if self.workspace.files.is_empty() {
-                None
-            } else {
-                Some(0)
-            })
+        self.session.current_file()
     }
 
     /// The window title: selected file and a dirty marker.
     pub fn window_title(&self) -> String {
         let file = self.current_file();
-        match file.and_then(|i| self.workspace.files.get(i).map(|f| (i, f))) {
+        match file.and_then(|i| self.session.workspace.files.get(i).map(|f| (i, f))) {
             Some((i, f)) => {
-                let dirty = if self.file_states[i].is_dirty() {
+                let dirty = if self.session.file_states[i].is_dirty() {
                     " •"
                 } else {
                     ""
@@ -690,8 +424,7 @@ impl EgressStudio {
     }
 
     pub fn set_istio_version(&mut self, v: IstioVersion) {
-        self.options.istio_version = v;
-        self.revalidate();
+        self.session.set_istio_version(v);
         self.persist_settings();
     }
 }

@@ -21,7 +21,7 @@ impl EgressStudio {
         match cmd {
             Command::New => {
                 let i = self.new_file();
-                self.selected = Some(Site {
+                self.session.selected = Some(Site {
                     file: i,
                     document: 0,
                     item: None,
@@ -46,7 +46,7 @@ impl EgressStudio {
             }
             Command::SaveAs => {
                 if let Some(i) = self.current_file() {
-                    let path = self.workspace.files[i].display_path();
+                    let path = self.session.workspace.files[i].display_path();
                     self.dialog = Some(Dialog::SaveAs {
                         file: i,
                         path,
@@ -55,8 +55,8 @@ impl EgressStudio {
                 }
             }
             Command::SaveAll => {
-                for i in 0..self.workspace.files.len() {
-                    if self.file_states[i].is_dirty() {
+                for i in 0..self.session.workspace.files.len() {
+                    if self.session.file_states[i].is_dirty() {
                         self.save_file(i);
                     }
                 }
@@ -74,8 +74,8 @@ impl EgressStudio {
                 })
             }
             Command::CloseFile => {
-                if let Some(i) = self.selected.map(|s| s.file) {
-                    if self.file_states[i].is_dirty() {
+                if let Some(i) = self.session.selected.map(|s| s.file) {
+                    if self.session.file_states[i].is_dirty() {
                         self.dialog = Some(Dialog::Unsaved {
                             then: super::AfterUnsaved::CloseFile(i),
                         });
@@ -216,7 +216,7 @@ impl EgressStudio {
                     }
                     let enabled = match cmd {
                         Command::Save | Command::SaveAs | Command::Export | Command::CloseFile => {
-                            !self.workspace.files.is_empty()
+                            !self.session.workspace.files.is_empty()
                         }
                         Command::SaveAll => self.any_dirty(),
                         _ => true,
@@ -250,7 +250,7 @@ impl EgressStudio {
                     } else {
                         v.to_string()
                     };
-                    if ui.radio(self.options.istio_version == v, label).clicked() {
+                    if ui.radio(self.session.options.istio_version == v, label).clicked() {
                         self.set_istio_version(v);
                     }
                 }
@@ -269,7 +269,7 @@ impl EgressStudio {
                         self.set_mesh_config(&path);
                     }
                 });
-                ui.label(match &self.mesh.origin {
+                ui.label(match &self.session.mesh.origin {
                     Some(o) => format!("now: {o}"),
                     None => "now: Istio's defaults".to_string(),
                 });
@@ -285,7 +285,7 @@ impl EgressStudio {
     /// or the collapsed groups change.
     fn list_rows(&mut self) -> Vec<ListRow> {
         if let Some((g, f, c, rows)) = &self.list_cache
-            && *g == self.generation
+            && *g == self.session.version()
             && *f == self.filter
             && *c == self.collapsed_files
         {
@@ -294,8 +294,8 @@ impl EgressStudio {
         let worst = self.worst_by_site();
         let needle = self.filter.to_lowercase();
         let mut rows = Vec::new();
-        for (fi, file) in self.workspace.files.iter().enumerate() {
-            let dirty = if self.file_states[fi].is_dirty() {
+        for (fi, file) in self.session.workspace.files.iter().enumerate() {
+            let dirty = if self.session.file_states[fi].is_dirty() {
                 " •"
             } else {
                 ""
@@ -369,7 +369,7 @@ impl EgressStudio {
             }
         }
         self.list_cache = Some((
-            self.generation,
+            self.session.version(),
             self.filter.clone(),
             self.collapsed_files.clone(),
             rows.clone(),
@@ -393,7 +393,7 @@ impl EgressStudio {
             }
         });
         ui.separator();
-        if self.workspace.files.is_empty() {
+        if self.session.workspace.files.is_empty() {
             ui.label("No files open. File › Open, drop files here, or Edit › New from recipe.");
             return;
         }
@@ -432,7 +432,7 @@ impl EgressStudio {
                                 rich = rich.weak();
                             }
                             if ui
-                                .selectable_label(self.selected == Some(*site), rich)
+                                .selectable_label(self.session.selected == Some(*site), rich)
                                 .on_hover_text(hover)
                                 .clicked()
                             {
@@ -443,7 +443,7 @@ impl EgressStudio {
                 }
             });
         if let Some(site) = clicked {
-            self.selected = Some(site);
+            self.session.selected = Some(site);
         }
         if let Some(f) = toggle
             && !self.collapsed_files.remove(&f)
@@ -474,11 +474,13 @@ impl EgressStudio {
 
     fn diagnostics_panel(&mut self, ui: &mut Ui) {
         let errors = self
+            .session
             .diagnostics
             .iter()
             .filter(|d| d.diagnostic.severity == Severity::Error)
             .count();
         let warnings = self
+            .session
             .diagnostics
             .iter()
             .filter(|d| d.diagnostic.severity == Severity::Warning)
@@ -486,7 +488,7 @@ impl EgressStudio {
         ui.horizontal(|ui| {
             ui.label(format!(
                 "{errors} errors, {warnings} warnings — judged as Istio {}",
-                self.options.istio_version
+                self.session.options.istio_version
             ));
             for n in self.notices.iter() {
                 let color = if n.error {
@@ -516,7 +518,7 @@ impl EgressStudio {
                     }
                 }
             }
-            if let Some(e) = &self.mesh_error {
+            if let Some(e) = &self.session.mesh_error {
                 ui.label(RichText::new(format!("mesh config not read: {e}")).color(severity_color(ui, Severity::Error)));
             }
         });
@@ -526,11 +528,13 @@ impl EgressStudio {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for d in self
+                    .session
                     .diagnostics
                     .iter()
                     .filter(|d| !self.hidden_sources.contains(&d.diagnostic.source))
                 {
                     let file = self
+                        .session
                         .workspace
                         .files
                         .get(d.at.file)
@@ -558,7 +562,7 @@ impl EgressStudio {
                 }
             });
         if let Some((site, path)) = jump {
-            self.selected = Some(site);
+            self.session.selected = Some(site);
             if site.item.is_some() {
                 self.tab = EditorTab::Form;
                 self.scroll_to = Some(path);
@@ -569,7 +573,11 @@ impl EgressStudio {
     }
 
     fn editor(&mut self, ui: &mut Ui) {
-        let Some(site) = self.selected.filter(|s| self.site_exists(*s)) else {
+        let Some(site) = self
+            .session
+            .selected
+            .filter(|s| self.session.site_exists(*s))
+        else {
             ui.centered_and_justified(|ui| {
                 ui.label(
                     "Select a resource on the left, or create one with Edit › New from recipe.",
@@ -577,7 +585,7 @@ impl EgressStudio {
             });
             return;
         };
-        let doc = &self.workspace.files[site.file].documents[site.document];
+        let doc = &self.session.workspace.files[site.file].documents[site.document];
         let has_form = site.item.and_then(|i| doc.items.get(i)).is_some_and(|it| {
             matches!(
                 it.resource,
@@ -617,7 +625,7 @@ impl EgressStudio {
             return;
         };
         let diags = self.diagnostics_of(site);
-        let version = self.options.istio_version;
+        let version = self.session.options.istio_version;
         let mut scroll_to = self.scroll_to.take();
         egui::ScrollArea::vertical()
             .id_salt(("form", site.file, site.document, site.item))

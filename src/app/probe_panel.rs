@@ -155,6 +155,7 @@ impl EgressStudio {
             return Vec::new();
         };
         let rules: Vec<&crate::model::DestinationRule> = self
+            .session
             .workspace
             .resources()
             .filter_map(|r| match r.resource {
@@ -296,14 +297,13 @@ impl EgressStudio {
         // Which results are still current: their target is what the config yields now
         // (recomputed only when the workspace or the mappings change).
         let maps = self.maps();
-        let stale_cache =
-            !matches!(&self.probe.current, Some((g, m, _)) if *g == self.generation && *m == maps);
+        let stale_cache = !matches!(&self.probe.current, Some((g, m, _)) if *g == self.session.version() && *m == maps);
         if stale_cache {
-            let keys = targets::for_workspace(&self.workspace, &self.path_map())
+            let keys = targets::for_workspace(&self.session.workspace, &self.path_map())
                 .iter()
                 .map(Target::key)
                 .collect();
-            self.probe.current = Some((self.generation, maps, keys));
+            self.probe.current = Some((self.session.version(), maps, keys));
         }
         let current = self
             .probe

@@ -15,8 +15,8 @@ pub struct RouteLine {
 
 fn lines(app: &EgressStudio) -> Vec<RouteLine> {
     let graph = crate::diagram::build(
-        &app.workspace,
-        &app.diagnostics,
+        &app.session.workspace,
+        &app.session.diagnostics,
         &app.probe.results,
         &app.path_map(),
     );
@@ -69,10 +69,10 @@ fn lines(app: &EgressStudio) -> Vec<RouteLine> {
 
 pub fn route_ui(app: &mut EgressStudio, ui: &mut Ui) {
     let rows = match &app.route_cache {
-        Some((g, rows)) if *g == app.generation => rows.clone(),
+        Some((g, rows)) if *g == app.session.version() => rows.clone(),
         _ => {
             let rows = lines(app);
-            app.route_cache = Some((app.generation, rows.clone()));
+            app.route_cache = Some((app.session.version(), rows.clone()));
             rows
         }
     };
@@ -83,7 +83,7 @@ pub fn route_ui(app: &mut EgressStudio, ui: &mut Ui) {
         .auto_shrink([false, false])
         .show_rows(ui, row_height, rows.len(), |ui, range| {
             for line in &rows[range] {
-                let selected = line.site.is_some() && line.site == app.selected;
+                let selected = line.site.is_some() && line.site == app.session.selected;
                 let mut text = RichText::new(&line.text);
                 if line.heading {
                     text = text.strong();
@@ -100,6 +100,6 @@ pub fn route_ui(app: &mut EgressStudio, ui: &mut Ui) {
             }
         });
     if let Some(site) = clicked {
-        app.selected = Some(site);
+        app.session.selected = Some(site);
     }
 }

@@ -101,7 +101,7 @@ pub fn highlight(ui: &Ui, text: &str, error_line: Option<usize>) -> LayoutJob {
 }
 
 pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
-    let file = &app.workspace.files[site.file];
+    let file = &app.session.workspace.files[site.file];
     let doc = &file.documents[site.document];
     let (text, error_line, message) = if let Some(err) = &doc.error {
         (

@@ -25,7 +25,7 @@ mod version;
 
 pub use diagnostic::*;
 pub use mesh::{MeshConfig, OutboundPolicy};
-pub use scope::hosts_match;
+pub use scope::{PositionCache, hosts_match};
 pub use version::IstioVersion;
 
 use crate::model::Resource;
@@ -83,74 +83,87 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
     let mut out = Vec::new();
     for (fi, file) in workspace.files.iter().enumerate() {
         for (di, doc) in file.documents.iter().enumerate() {
-            if let Some(err) = &doc.error {
+            out.extend(check_document(fi, di, doc, opts));
+        }
+    }
+    out
+}
+
+/// The admission diagnostics of one document (its load error, or each item's
+/// findings), located at file lines for document `document` of file `file`.
+pub fn check_document(
+    file: usize,
+    document: usize,
+    doc: &crate::yaml::Document,
+    opts: &Options,
+) -> Vec<Located> {
+    let mut out = Vec::new();
+    if let Some(err) = &doc.error {
+        out.push(Located {
+            at: Site {
+                file,
+                document,
+                item: None,
+            },
+            line: err.pos.line,
+            column: err.pos.column,
+            diagnostic: Diagnostic {
+                severity: Severity::Error,
+                code: err.class.code().into(),
+                resource: ResourceId::default(),
+                path: err.path.clone().unwrap_or_default(),
+                message: err.message.clone(),
+                source: Source::Admission,
+            },
+        });
+        return out;
+    }
+    let mut positions = None;
+    for (ii, item) in doc.items.iter().enumerate() {
+        let id = ResourceId {
+            kind: item.kind.clone(),
+            namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
+            name: item.name.clone(),
+        };
+        let site = Site {
+            file,
+            document,
+            item: Some(ii),
+        };
+        match &item.resource {
+            Err(err) => {
+                let prefix = item.path_prefix();
+                let path = err.path.clone().unwrap_or_default();
                 out.push(Located {
-                    at: Site {
-                        file: fi,
-                        document: di,
-                        item: None,
-                    },
+                    at: site,
                     line: err.pos.line,
                     column: err.pos.column,
                     diagnostic: Diagnostic {
                         severity: Severity::Error,
                         code: err.class.code().into(),
-                        resource: ResourceId::default(),
-                        path: err.path.clone().unwrap_or_default(),
+                        resource: id,
+                        path: path.strip_prefix(&prefix).unwrap_or(&path).to_string(),
                         message: err.message.clone(),
                         source: Source::Admission,
                     },
                 });
-                continue;
             }
-            let mut positions = None;
-            for (ii, item) in doc.items.iter().enumerate() {
-                let id = ResourceId {
-                    kind: item.kind.clone(),
-                    namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
-                    name: item.name.clone(),
-                };
-                let site = Site {
-                    file: fi,
-                    document: di,
-                    item: Some(ii),
-                };
-                match &item.resource {
-                    Err(err) => {
-                        let prefix = item.path_prefix();
-                        let path = err.path.clone().unwrap_or_default();
-                        out.push(Located {
-                            at: site,
-                            line: err.pos.line,
-                            column: err.pos.column,
-                            diagnostic: Diagnostic {
-                                severity: Severity::Error,
-                                code: err.class.code().into(),
-                                resource: id,
-                                path: path.strip_prefix(&prefix).unwrap_or(&path).to_string(),
-                                message: err.message.clone(),
-                                source: Source::Admission,
-                            },
-                        });
-                    }
-                    Ok(resource) => {
-                        let found = check_resource(resource, opts);
-                        if found.is_empty() {
-                            continue;
-                        }
-                        let positions = positions.get_or_insert_with(|| doc.positions());
-                        let prefix = item.path_prefix();
-                        for mut d in found {
-                            let pos = positions.find(&format!("{prefix}{}", d.path));
-                            d.resource = id.clone();
-                            out.push(Located {
-                                at: site,
-                                line: pos.line,
-                                column: pos.column,
-                                diagnostic: d,
-                            });
-                        }
-                    }
+            Ok(resource) => {
+                let found = check_resource(resource, opts);
+                if found.is_empty() {
+                    continue;
+                }
+                let positions = positions.get_or_insert_with(|| doc.positions());
+                let prefix = item.path_prefix();
+                for mut d in found {
+                    let pos = positions.find(&format!("{prefix}{}", d.path));
+                    d.resource = id.clone();
+                    out.push(Located {
+                        at: site,
+                        line: pos.line,
+                        column: pos.column,
+                        diagnostic: d,
+                    });
                 }
             }
         }
@@ -158,19 +171,21 @@ pub fn check(workspace: &Workspace, opts: &Options) -> Vec<Located> {
     out
 }
 
-/// Annotation that suppresses analyzer findings on one resource, as istioctl reads
-/// it: a comma-separated list of codes.
-pub const SUPPRESS_ANNOTATION: &str = "galley.istio.io/analyze-suppress";
-
-/// [`check`]'s findings plus Istio's analyzers and egress-studio's own
-/// cross-resource checks, over exactly the files of the workspace.
-pub fn analyze(workspace: &Workspace, opts: &Options, mesh: &MeshConfig) -> Vec<Located> {
-    let mut out = check(workspace, opts);
+/// Cross-resource findings over the whole workspace: Istio's analyzers and
+/// egress-studio's own checks, with `galley.istio.io/analyze-suppress` applied.
+/// `positions` keeps documents' position indexes between calls.
+pub fn cross_resource(
+    workspace: &Workspace,
+    mesh: &MeshConfig,
+    positions: &mut PositionCache,
+) -> Vec<Located> {
     let entries = scope::entries(workspace);
-    let mut istio = scope::Out::new(workspace, Source::IstioAnalyzer);
+    let mut istio = scope::Out::new(workspace, positions, Source::IstioAnalyzer);
     analyzers::run(&entries, mesh, &mut istio);
-    let mut own = scope::Out::new(workspace, Source::EgressStudio);
+    let mut found = istio.found;
+    let mut own = scope::Out::new(workspace, positions, Source::EgressStudio);
     cross::run(&entries, &mut own);
+    found.extend(own.found);
     let suppressed: std::collections::HashMap<Site, Vec<String>> = entries
         .iter()
         .filter_map(|e| {
@@ -181,11 +196,25 @@ pub fn analyze(workspace: &Workspace, opts: &Options, mesh: &MeshConfig) -> Vec<
             ))
         })
         .collect();
-    out.extend(istio.found.into_iter().chain(own.found).filter(|d| {
-        !suppressed
-            .get(&d.at)
-            .is_some_and(|codes| codes.contains(&d.diagnostic.code))
-    }));
+    found
+        .into_iter()
+        .filter(|d| {
+            !suppressed
+                .get(&d.at)
+                .is_some_and(|codes| codes.contains(&d.diagnostic.code))
+        })
+        .collect()
+}
+
+/// Annotation that suppresses analyzer findings on one resource, as istioctl reads
+/// it: a comma-separated list of codes.
+pub const SUPPRESS_ANNOTATION: &str = "galley.istio.io/analyze-suppress";
+
+/// [`check`]'s findings plus Istio's analyzers and egress-studio's own
+/// cross-resource checks, over exactly the files of the workspace.
+pub fn analyze(workspace: &Workspace, opts: &Options, mesh: &MeshConfig) -> Vec<Located> {
+    let mut out = check(workspace, opts);
+    out.extend(cross_resource(workspace, mesh, &mut PositionCache::new()));
     out
 }
 

@@ -4,15 +4,16 @@
 
 use super::{Diagnostic, Located, ResourceId, Severity, Site, Source};
 use crate::model::{DestinationRule, Resource, ServiceEntry};
-use crate::yaml::{DocumentPositions, Workspace};
+use crate::yaml::{PositionIndex, Revision, Workspace};
 use std::collections::{HashMap, HashSet};
 
 /// One object of the workspace that parsed, of any kind.
 pub struct Entry<'a> {
     pub site: Site,
     pub id: ResourceId,
-    /// `file:line` of the resource, for messages that name it.
-    pub place: String,
+    /// The file and first line of the resource's document, for messages that name it.
+    pub path: &'a std::path::Path,
+    pub line: usize,
     pub resource: &'a Resource,
 }
 
@@ -20,8 +21,12 @@ impl Entry<'_> {
     /// `Kind ns/name (file:line)`, for messages that point at another resource.
     pub fn named(&self) -> String {
         format!(
-            "{} {}/{} ({})",
-            self.id.kind, self.id.namespace, self.id.name, self.place
+            "{} {}/{} ({}:{})",
+            self.id.kind,
+            self.id.namespace,
+            self.id.name,
+            self.path.display(),
+            self.line
         )
     }
 
@@ -61,7 +66,8 @@ pub fn entries(ws: &Workspace) -> Vec<Entry<'_>> {
                         namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
                         name: item.name.clone(),
                     },
-                    place: format!("{}:{}", file.display_path(), doc.line),
+                    path: &file.path,
+                    line: doc.line,
                     resource,
                 });
             }
@@ -150,19 +156,23 @@ pub fn hosts_match(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b) || covers(a, b) || covers(b, a)
 }
 
-/// Collects located findings of one source; positions are looked up once per document.
-pub struct Out<'w> {
+/// Position indexes by document revision: built once per document content and
+/// kept between runs by whoever owns the cache (the session keeps one).
+pub type PositionCache = HashMap<Revision, PositionIndex>;
+
+/// Collects located findings of one source.
+pub struct Out<'w, 'c> {
     ws: &'w Workspace,
-    positions: HashMap<(usize, usize), DocumentPositions>,
+    positions: &'c mut PositionCache,
     pub found: Vec<Located>,
     pub source: Source,
 }
 
-impl<'w> Out<'w> {
-    pub fn new(ws: &'w Workspace, source: Source) -> Out<'w> {
+impl<'w, 'c> Out<'w, 'c> {
+    pub fn new(ws: &'w Workspace, positions: &'c mut PositionCache, source: Source) -> Out<'w, 'c> {
         Out {
             ws,
-            positions: HashMap::new(),
+            positions,
             found: Vec::new(),
             source,
         }
@@ -185,12 +195,12 @@ impl<'w> Out<'w> {
             .unwrap_or_default();
         let pos = self
             .positions
-            .entry((at.site.file, at.site.document))
-            .or_insert_with(|| doc.positions())
+            .entry(doc.revision)
+            .or_insert_with(|| PositionIndex::build(&doc.raw))
             .find(&format!("{prefix}{path}"));
         self.found.push(Located {
             at: at.site,
-            line: pos.line,
+            line: pos.line + doc.line - 1,
             column: pos.column,
             diagnostic: Diagnostic {
                 severity,

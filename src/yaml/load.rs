@@ -102,8 +102,24 @@ impl Item {
     }
 }
 
+/// Identifies one content of a document: a new revision is drawn whenever a
+/// document is read or edited, and an undo brings the old document back with its
+/// old revision. Caches of what is derived from a document (its diagnostics, its
+/// positions) are keyed by it. Two documents with equal text compare equal
+/// whatever their revisions: the revision is identity, not content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Revision(pub u64);
+
+impl Revision {
+    /// A revision no document has had yet.
+    pub fn next() -> Revision {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Revision(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// One YAML document of a file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Document {
     /// Ordinal among the file's non-blank documents (what users call document N).
     pub ordinal: usize,
@@ -123,6 +139,23 @@ pub struct Document {
     pub list_envelope: Option<Value>,
     /// Edited since it was read: it is re-emitted on save.
     pub dirty: bool,
+    /// This content's revision (see [`Revision`]).
+    pub revision: Revision,
+}
+
+/// Documents compare by content; the revision is left out.
+impl PartialEq for Document {
+    fn eq(&self, o: &Self) -> bool {
+        self.ordinal == o.ordinal
+            && self.span == o.span
+            && self.line == o.line
+            && self.raw == o.raw
+            && self.blank == o.blank
+            && self.items == o.items
+            && self.error == o.error
+            && self.list_envelope == o.list_envelope
+            && self.dirty == o.dirty
+    }
 }
 
 impl Document {
@@ -386,6 +419,7 @@ fn parse_document(raw: &str, span: Range<usize>, line: usize, ordinal: usize) ->
         error: None,
         list_envelope: None,
         dirty: false,
+        revision: Revision::next(),
     };
     if doc.blank {
         return doc;

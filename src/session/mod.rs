@@ -1,0 +1,459 @@
+//! The editor's state without egui: the open workspace, per-file versions, undo
+//! and redo as data, the selection, and the diagnostics kept current
+//! incrementally. The desktop app drives a `Session` and keeps only view state;
+//! tests and benchmarks drive it directly.
+//!
+//! Every change goes through [`Session::edit_document`] or
+//! [`Session::change_file`]: it is applied in place, gets a new version and one
+//! undo step, and the diagnostics are brought up to date by re-judging only the
+//! documents whose revision changed (see [`analysis`]). Derived views key their
+//! caches on [`Session::version`].
+
+pub mod analysis;
+pub mod history;
+
+use crate::model::Resource;
+use crate::recipes::Recipe;
+use crate::validate::{self, Diagnostic, IstioVersion, Located, MeshConfig, Severity, Site};
+use crate::yaml::{Document, Revision, SourceFile, Workspace};
+use history::{History, MergeKey, Snapshot, Step};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Book-keeping for one open file, parallel to `Workspace::files`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileState {
+    /// Changes with every edit; equal to `saved_version` when the file matches disk.
+    pub version: u64,
+    pub saved_version: u64,
+    /// Never saved: Save asks for a path.
+    pub untitled: bool,
+}
+
+impl FileState {
+    pub fn is_dirty(&self) -> bool {
+        self.version != self.saved_version
+    }
+}
+
+/// The open workspace and everything derived from it that is not a view.
+#[derive(Default)]
+pub struct Session {
+    pub workspace: Workspace,
+    pub file_states: Vec<FileState>,
+    pub selected: Option<Site>,
+    pub options: validate::Options,
+    /// The mesh config analysis uses now.
+    pub mesh: MeshConfig,
+    /// Why the mesh config could not be read, if it could not.
+    pub mesh_error: Option<String>,
+    /// A mesh config chosen outside the files (as read), which wins over an
+    /// `istio` ConfigMap among them.
+    mesh_override: Option<Result<MeshConfig, String>>,
+    /// Every finding of the workspace, as `analyze` reports it.
+    pub diagnostics: Vec<Located>,
+    history: History,
+    analysis: analysis::Analysis,
+    next_version: u64,
+    /// Bumped by every change of the workspace or of what it is judged with.
+    version: u64,
+    untitled_count: usize,
+}
+
+impl Session {
+    /// Changes whenever anything a derived view depends on changes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn bump_version(&mut self) -> u64 {
+        self.next_version += 1;
+        self.next_version
+    }
+
+    /// Brings the diagnostics up to date: documents whose revision changed are
+    /// re-judged, the rest come from the cache; cross-resource analysis reruns.
+    pub fn revalidate(&mut self) {
+        let chosen = self.mesh_override.clone();
+        (self.mesh, self.mesh_error) =
+            match chosen.or_else(|| MeshConfig::from_workspace(&self.workspace)) {
+                Some(Ok(m)) => (m, None),
+                Some(Err(e)) => (MeshConfig::default(), Some(e)),
+                None => (MeshConfig::default(), None),
+            };
+        self.diagnostics = self
+            .analysis
+            .run(&self.workspace, &self.options, &self.mesh);
+        self.version += 1;
+    }
+
+    /// Uses a mesh config chosen outside the files (`None`: the files' own, or
+    /// Istio's defaults).
+    pub fn set_mesh_override(&mut self, mesh: Option<Result<MeshConfig, String>>) {
+        self.mesh_override = mesh;
+        self.revalidate();
+    }
+
+    pub fn set_istio_version(&mut self, v: IstioVersion) {
+        self.options.istio_version = v;
+        self.revalidate();
+    }
+
+    /// Adds a loaded file to the workspace; returns its index.
+    pub fn add_file(&mut self, file: SourceFile, untitled: bool) -> usize {
+        let v = self.bump_version();
+        self.workspace.files.push(file);
+        self.file_states.push(FileState {
+            version: v,
+            saved_version: if untitled { 0 } else { v },
+            untitled,
+        });
+        self.revalidate();
+        self.workspace.files.len() - 1
+    }
+
+    /// The index of the open file with this path.
+    pub fn file_index(&self, path: &Path) -> Option<usize> {
+        self.workspace.files.iter().position(|f| f.path == path)
+    }
+
+    /// A new untitled file to put new resources in.
+    pub fn new_file(&mut self) -> usize {
+        self.untitled_count += 1;
+        let path = PathBuf::from(format!("untitled-{}.yaml", self.untitled_count));
+        self.add_file(SourceFile::empty(path), true)
+    }
+
+    /// Closes a file without saving; its undo steps go with it.
+    pub fn close_file(&mut self, i: usize) {
+        if i >= self.workspace.files.len() {
+            return;
+        }
+        self.workspace.files.remove(i);
+        self.file_states.remove(i);
+        self.history.forget_file(i);
+        self.selected = None;
+        self.revalidate();
+    }
+
+    /// Records that file `i` now matches what is on disk.
+    pub fn mark_saved(&mut self, i: usize) {
+        if let Some(s) = self.file_states.get_mut(i) {
+            s.saved_version = s.version;
+            s.untitled = false;
+        }
+        self.revalidate();
+    }
+
+    /// Selects the first resource (or broken document) of a file.
+    pub fn select_first_in(&mut self, file: usize) {
+        let Some(f) = self.workspace.files.get(file) else {
+            return;
+        };
+        self.selected = f.documents.iter().enumerate().find_map(|(di, d)| {
+            if d.error.is_some() {
+                Some(Site {
+                    file,
+                    document: di,
+                    item: None,
+                })
+            } else if !d.items.is_empty() {
+                Some(Site {
+                    file,
+                    document: di,
+                    item: Some(0),
+                })
+            } else {
+                None
+            }
+        });
+    }
+
+    /// The selected resource, if the selection is a parsed item.
+    pub fn selected_resource(&self) -> Option<&Resource> {
+        let s = self.selected?;
+        let item = self
+            .workspace
+            .files
+            .get(s.file)?
+            .documents
+            .get(s.document)?
+            .items
+            .get(s.item?)?;
+        item.resource.as_ref().ok()
+    }
+
+    /// Diagnostics of one site.
+    pub fn diagnostics_of(&self, site: Site) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.at == site)
+            .map(|d| d.diagnostic.clone())
+            .collect()
+    }
+
+    /// Worst severity per site, for badges.
+    pub fn worst_by_site(&self) -> HashMap<Site, Severity> {
+        validate::worst_by_site(&self.diagnostics)
+    }
+
+    /// Replaces a resource with an edited one as one undo step (or merges into the
+    /// open step with the same `merge` key).
+    pub fn apply_edit(
+        &mut self,
+        site: Site,
+        edited: Resource,
+        merge: Option<MergeKey>,
+    ) -> Result<(), String> {
+        let Some(item_index) = site.item else {
+            return Ok(());
+        };
+        self.edit_document(site.file, site.document, Some(site), merge, |doc| {
+            let item = doc
+                .items
+                .get_mut(item_index)
+                .ok_or("the resource is gone")?;
+            item.name = edited.name().to_string();
+            item.namespace = edited.namespace().map(str::to_string);
+            item.resource = Ok(edited);
+            doc.dirty = true;
+            Ok(())
+        })
+    }
+
+    /// Changes one document in place as one undo step that keeps only that
+    /// document. The change must fail before it modifies anything.
+    pub fn edit_document(
+        &mut self,
+        file: usize,
+        document: usize,
+        selection: Option<Site>,
+        merge: Option<MergeKey>,
+        change: impl FnOnce(&mut Document) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let doc = self
+            .workspace
+            .files
+            .get(file)
+            .and_then(|f| f.documents.get(document))
+            .ok_or("the document is gone")?;
+        let merging = self.history.merges_into(file, selection, merge);
+        let before = (!merging).then(|| {
+            let snap = Snapshot::Document {
+                index: document,
+                doc: Box::new(doc.clone()),
+            };
+            (snap, self.file_states[file].version)
+        });
+        let doc = &mut self.workspace.files[file].documents[document];
+        change(doc)?;
+        doc.revision = Revision::next();
+        let after = Snapshot::Document {
+            index: document,
+            doc: Box::new(doc.clone()),
+        };
+        self.record(file, selection, merge, before, after);
+        Ok(())
+    }
+
+    /// Applies a structural change to one file (add, delete, duplicate) as one
+    /// undo step, and selects `selection`.
+    pub fn change_file(
+        &mut self,
+        file: usize,
+        selection: Option<Site>,
+        change: impl FnOnce(&mut SourceFile) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let current = self.workspace.files.get(file).ok_or("the file is gone")?;
+        let before = (
+            Snapshot::File(Box::new(current.clone())),
+            self.file_states[file].version,
+        );
+        if let Err(e) = change(&mut self.workspace.files[file]) {
+            before.0.restore(&mut self.workspace.files[file]);
+            return Err(e);
+        }
+        let after = Snapshot::File(Box::new(self.workspace.files[file].clone()));
+        self.record(file, selection, None, Some(before), after);
+        self.selected = selection;
+        Ok(())
+    }
+
+    fn record(
+        &mut self,
+        file: usize,
+        selection: Option<Site>,
+        merge: Option<MergeKey>,
+        before: Option<(Snapshot, u64)>,
+        after: Snapshot,
+    ) {
+        let version = self.bump_version();
+        self.file_states[file].version = version;
+        match before {
+            Some(before) => self.history.push(Step {
+                file,
+                before,
+                after: (after, version),
+                selection,
+                merge,
+            }),
+            None => self.history.extend_last((after, version)),
+        }
+        self.revalidate();
+    }
+
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    pub fn undo(&mut self) {
+        let Some(step) = self.history.undo().cloned() else {
+            return;
+        };
+        self.restore(&step.before, step.file);
+        self.selected = step
+            .selection
+            .filter(|s| self.site_exists(*s))
+            .or(self.selected.filter(|s| self.site_exists(*s)));
+        self.revalidate();
+    }
+
+    pub fn redo(&mut self) {
+        let Some(step) = self.history.redo().cloned() else {
+            return;
+        };
+        self.restore(&step.after, step.file);
+        self.selected = step.selection.filter(|s| self.site_exists(*s));
+        self.revalidate();
+    }
+
+    fn restore(&mut self, (snapshot, version): &(Snapshot, u64), file: usize) {
+        if let Some(f) = self.workspace.files.get_mut(file) {
+            snapshot.restore(f);
+            self.file_states[file].version = *version;
+        }
+    }
+
+    pub fn site_exists(&self, s: Site) -> bool {
+        self.workspace
+            .files
+            .get(s.file)
+            .and_then(|f| f.documents.get(s.document))
+            .is_some_and(|d| s.item.is_none_or(|i| i < d.items.len()))
+    }
+
+    /// Adds the resources a recipe builds to the selected file (or a new one).
+    pub fn add_recipe(
+        &mut self,
+        recipe: Recipe,
+        host: &str,
+        port: u32,
+        namespace: &str,
+    ) -> Result<(), String> {
+        let file = match self.selected {
+            Some(s) if s.file < self.workspace.files.len() => s.file,
+            _ => self.new_file(),
+        };
+        let resources = recipe.build(host, port, namespace);
+        let first_doc = self.workspace.files[file].documents.len();
+        self.change_file(file, None, |f| {
+            for r in &resources {
+                f.append_resource(r).map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        })?;
+        // The first new document may follow a blank one; select the first with an item.
+        let f = &self.workspace.files[file];
+        let selection = (first_doc..f.documents.len())
+            .find(|&d| !f.documents[d].items.is_empty())
+            .map(|d| Site {
+                file,
+                document: d,
+                item: Some(0),
+            });
+        self.selected = selection;
+        self.history.set_last_selection(selection);
+        Ok(())
+    }
+
+    /// Duplicates the selected resource into a new document after the file's end.
+    pub fn duplicate_selected(&mut self) -> Result<(), String> {
+        let (Some(site), Some(resource)) = (self.selected, self.selected_resource().cloned())
+        else {
+            return Ok(());
+        };
+        if !resource.is_istio() {
+            return Err("only ServiceEntries and DestinationRules can be duplicated".into());
+        }
+        let mut copy = resource;
+        let new_name = format!("{}-copy", copy.name());
+        match &mut copy {
+            Resource::ServiceEntry(r) => r.metadata.name = Some(new_name),
+            Resource::DestinationRule(r) => r.metadata.name = Some(new_name),
+            Resource::Other(_) => {}
+        }
+        let doc = self.workspace.files[site.file].documents.len();
+        let selection = Some(Site {
+            file: site.file,
+            document: doc,
+            item: Some(0),
+        });
+        self.change_file(site.file, selection, |f| {
+            f.append_resource(&copy)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// Deletes the selected document (List items are not deleted one by one).
+    pub fn delete_selected(&mut self) -> Result<(), String> {
+        let Some(site) = self.selected else {
+            return Ok(());
+        };
+        let is_list = self
+            .workspace
+            .files
+            .get(site.file)
+            .and_then(|f| f.documents.get(site.document))
+            .is_some_and(|d| d.list_envelope.is_some());
+        if is_list {
+            return Err(
+                "this resource is an item of a kind: List; edit the List document to remove it"
+                    .into(),
+            );
+        }
+        self.change_file(site.file, None, |f| {
+            f.remove_document(site.document);
+            Ok(())
+        })
+    }
+
+    /// Any file with unsaved changes.
+    pub fn any_dirty(&self) -> bool {
+        self.file_states.iter().any(FileState::is_dirty)
+    }
+
+    /// The file commands act on: the selected resource's, else the first open one.
+    pub fn current_file(&self) -> Option<usize> {
+        self.selected
+            .map(|s| s.file)
+            .filter(|f| *f < self.workspace.files.len())
+            .or(if self.workspace.files.is_empty() {
+                None
+            } else {
+                Some(0)
+            })
+    }
+
+    /// Undo steps kept (for tests and the memory bound).
+    pub fn undo_len(&self) -> usize {
+        self.history.len()
+    }
+}
+
+#[cfg(test)]
+mod tests;
