@@ -3,11 +3,13 @@
 //! keeps only view state; file dialogs run on their own threads.
 
 mod commands;
+mod diagnostics_panel;
 mod diagram_panel;
 mod files;
 mod forms;
 mod help;
 mod panels;
+mod policy_forms;
 mod probe_panel;
 mod route;
 mod settings;

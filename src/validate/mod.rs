@@ -16,6 +16,7 @@ mod cross;
 mod destination_rule;
 mod diagnostic;
 mod export_to;
+mod load_balancer;
 pub mod mesh;
 mod schema;
 mod scope;

@@ -5,6 +5,7 @@
 //! Istio's field order. Bad input becomes a located error, never a panic.
 
 mod diff;
+mod document;
 mod guard;
 mod load;
 mod locate;

@@ -1,0 +1,90 @@
+//! What a keystroke costs: one form edit through the app's own edit path (undo
+//! step, incremental validation, derived views) plus the next two frames, with
+//! 100, 1,000 and 10,000 generated resources open and a ServiceEntry selected.
+//! Also the session alone (edit + revalidate, no frames).
+
+mod generate;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use egress_studio::app::EgressStudio;
+use egress_studio::model::Resource;
+use egress_studio::validate::Site;
+use egress_studio::yaml::SourceFile;
+use std::hint::black_box;
+
+const SITE: Site = Site {
+    file: 0,
+    document: 0,
+    item: Some(0),
+};
+
+fn open(n: usize) -> Option<EgressStudio> {
+    let text = generate::workspace_yaml(n);
+    let file = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes()).ok()?;
+    let mut app = EgressStudio::default();
+    app.add_file(file, false);
+    app.session.selected = Some(SITE);
+    Some(app)
+}
+
+/// The selected ServiceEntry with its first port renamed (alternating names).
+fn edited(app: &EgressStudio, round: u64) -> Option<Resource> {
+    let mut r = app.selected_resource()?.clone();
+    if let Resource::ServiceEntry(se) = &mut r {
+        se.spec.ports[0].name = Some(
+            if round.is_multiple_of(2) {
+                "tls"
+            } else {
+                "tls-x"
+            }
+            .into(),
+        );
+    }
+    Some(r)
+}
+
+fn edit(c: &mut Criterion) {
+    let ctx = egui::Context::default();
+    let input = || egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("edit");
+    group.sample_size(20);
+    for n in [100, 1_000, 10_000] {
+        let Some(mut app) = open(n) else { return };
+        for _ in 0..3 {
+            let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
+            out.textures_delta.clear();
+        }
+        let mut round = 0u64;
+        group.bench_with_input(BenchmarkId::new("edit_and_two_frames", n), &n, |b, _| {
+            b.iter(|| {
+                round += 1;
+                if let Some(r) = edited(&app, round) {
+                    app.apply_edit(SITE, r, None);
+                }
+                for _ in 0..2 {
+                    let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
+                    out.textures_delta.clear();
+                    black_box(out.shapes.len());
+                }
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("session_edit", n), &n, |b, _| {
+            b.iter(|| {
+                round += 1;
+                if let Some(r) = edited(&app, round) {
+                    black_box(app.session.apply_edit(SITE, r, None).is_ok());
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, edit);
+criterion_main!(benches);

@@ -1,0 +1,109 @@
+//! The Diagnostics tab: every finding of the workspace with its source, filters
+//! by source, and click-to-jump to the field.
+
+use super::widgets::{severity_color, severity_icon};
+use super::{EditorTab, EgressStudio};
+use crate::validate::{self, Severity};
+use egui::{RichText, Ui};
+
+impl EgressStudio {
+    pub(super) fn diagnostics_panel(&mut self, ui: &mut Ui) {
+        let errors = self
+            .session
+            .diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.severity == Severity::Error)
+            .count();
+        let warnings = self
+            .session
+            .diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.severity == Severity::Warning)
+            .count();
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{errors} errors, {warnings} warnings — judged as Istio {}",
+                self.session.options.istio_version
+            ));
+            for n in self.notices.iter() {
+                let color = if n.error {
+                    severity_color(ui, Severity::Error)
+                } else {
+                    ui.visuals().text_color()
+                };
+                ui.label(RichText::new(&n.text).color(color));
+            }
+            if !self.notices.is_empty() && ui.small_button("clear messages").clicked() {
+                self.notices.clear();
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label("Show:");
+            for (source, label, hover) in [
+                (validate::Source::Admission, "admission", "What the cluster's admission rejects or warns about: Istio's webhook, the CRD schema and the API server"),
+                (validate::Source::IstioAnalyzer, "Istio analyzers", "What istioctl analyze reports for these files"),
+                (validate::Source::EgressStudio, "egress-studio checks", "Cross-resource checks of egress-studio's own, which Istio does not make"),
+            ] {
+                let mut shown = !self.hidden_sources.contains(&source);
+                if ui.checkbox(&mut shown, label).on_hover_text(hover).changed() {
+                    if shown {
+                        self.hidden_sources.remove(&source);
+                    } else {
+                        self.hidden_sources.insert(source);
+                    }
+                }
+            }
+            if let Some(e) = &self.session.mesh_error {
+                ui.label(RichText::new(format!("mesh config not read: {e}")).color(severity_color(ui, Severity::Error)));
+            }
+        });
+        let mut jump = None;
+        egui::ScrollArea::vertical()
+            .id_salt("diag-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for d in self
+                    .session
+                    .diagnostics
+                    .iter()
+                    .filter(|d| !self.hidden_sources.contains(&d.diagnostic.source))
+                {
+                    let file = self
+                        .session
+                        .workspace
+                        .files
+                        .get(d.at.file)
+                        .map(|f| f.display_path())
+                        .unwrap_or_default();
+                    let text = format!(
+                        "{} {}:{}  {}  {} ({})  {}: {}",
+                        severity_icon(d.diagnostic.severity),
+                        file,
+                        d.line,
+                        d.diagnostic.resource,
+                        d.diagnostic.code,
+                        d.diagnostic.source.as_str(),
+                        d.diagnostic.path,
+                        d.diagnostic.message
+                    );
+                    let rich =
+                        RichText::new(&text).color(severity_color(ui, d.diagnostic.severity));
+                    let label = egui::Label::new(rich)
+                        .truncate()
+                        .sense(egui::Sense::click());
+                    if ui.add(label).on_hover_text(&text).clicked() {
+                        jump = Some((d.at, d.diagnostic.path.clone()));
+                    }
+                }
+            });
+        if let Some((site, path)) = jump {
+            self.session.selected = Some(site);
+            if site.item.is_some() {
+                self.tab = EditorTab::Form;
+                self.scroll_to = Some(path);
+            } else {
+                self.tab = EditorTab::Yaml;
+            }
+        }
+    }
+}
