@@ -343,24 +343,18 @@ impl EgressStudio {
                         }
                     });
                 }
-                Dialog::Review { file } => {
+                Dialog::Review { file, diff } => {
                     let i = *file;
                     let Some(f) = self.session.workspace.files.get(i) else {
                         keep = false;
                         return;
                     };
                     ui.heading(format!("Changes to {}", f.display_path()));
-                    let on_disk = if self.session.file_states[i].untitled {
-                        String::new()
-                    } else {
-                        std::fs::read_to_string(&f.path).unwrap_or_default()
-                    };
-                    match f.render() {
+                    match diff {
                         Err(e) => {
-                            ui.label(format!("cannot render: {e}"));
+                            ui.label(format!("cannot show the changes: {e}"));
                         }
-                        Ok(now) => {
-                            let diff = yaml::line_diff(&on_disk, &now);
+                        Ok(diff) => {
                             let changed: Vec<usize> = diff
                                 .iter()
                                 .enumerate()

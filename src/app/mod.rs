@@ -73,9 +73,11 @@ pub enum Dialog {
     Unsaved {
         then: AfterUnsaved,
     },
-    /// The diff of a file against disk, before saving.
+    /// The diff of a file against disk, before saving; computed once when the
+    /// dialog opens (or the error that prevented it).
     Review {
         file: usize,
+        diff: Result<Vec<(crate::yaml::DiffOp, String)>, String>,
     },
     About,
 }

@@ -63,7 +63,8 @@ impl EgressStudio {
             }
             Command::Review => {
                 if let Some(i) = self.current_file() {
-                    self.dialog = Some(Dialog::Review { file: i });
+                    let diff = self.session.changes_against_disk(i);
+                    self.dialog = Some(Dialog::Review { file: i, diff });
                 }
             }
             Command::Export => {

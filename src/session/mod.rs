@@ -449,6 +449,22 @@ impl Session {
             })
     }
 
+    /// File `i` as it would be saved now against what is on disk, line by line.
+    pub fn changes_against_disk(
+        &self,
+        i: usize,
+    ) -> Result<Vec<(crate::yaml::DiffOp, String)>, String> {
+        let f = self.workspace.files.get(i).ok_or("the file is closed")?;
+        let on_disk = if self.file_states[i].untitled {
+            String::new()
+        } else {
+            std::fs::read_to_string(&f.path)
+                .map_err(|e| format!("{}: {e}", f.display_path()))?
+        };
+        let now = f.render().map_err(|e| e.to_string())?;
+        Ok(crate::yaml::line_diff(&on_disk, &now))
+    }
+
     /// Undo steps kept (for tests and the memory bound).
     pub fn undo_len(&self) -> usize {
         self.history.len()
