@@ -6,6 +6,8 @@
 
 mod diff;
 mod guard;
+mod eol;
+mod fragment;
 mod load;
 mod locate;
 mod patch;
@@ -15,6 +17,7 @@ pub use patch::patch;
 mod write;
 
 pub use diff::{DiffOp, line_diff};
+pub use eol::Eol;
 pub use load::*;
 pub use locate::{Pos, PositionIndex, join_index, join_key, key_segment, parent_path};
 pub use split::{Segment, is_blank_document, split_documents};
