@@ -34,6 +34,13 @@ pub enum WriteError {
     },
 }
 
+impl WriteError {
+    /// The target was a pipe whose reader has gone away (`… -o /dev/stdout | head`).
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, WriteError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
 /// The lines before a document's content: separator, comments, blank lines,
 /// directives (a byte order mark is not part of it).
 fn header(raw: &str) -> &str {
