@@ -1,12 +1,13 @@
-//! Writing files back: byte-identical for untouched documents, atomic on disk,
-//! and export to one stream or one file per resource.
+//! Writing files back: byte-identical for untouched documents, edited ones
+//! patched in place (re-emitted when a patch cannot be verified), and export to
+//! one stream or one file per resource.
 
+use super::disk::atomic_write;
 use super::eol::{Eol, split_bom};
 use super::load::{Document, SourceFile};
 use super::split::is_marker;
 use crate::model::{ApiVersion, Resource};
 use serde_yaml::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,10 @@ pub enum WriteError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "{path}: the file is read-only, so it was not replaced: make it writable or save under another name"
+    )]
+    ReadOnly { path: String },
     #[error("{path}: document {document} (line {line}) cannot be written: {message}")]
     Emit {
         path: String,
@@ -206,57 +211,6 @@ pub fn render_file_report(file: &SourceFile) -> Result<(String, Vec<usize>), Wri
         out.push_str(&text);
     }
     Ok((out, reemitted))
-}
-
-/// Writes `contents` to `path` atomically: a temporary file in the same folder is
-/// written, flushed to disk and renamed over the target. On failure the target is
-/// left as it was and the temporary file is removed.
-pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
-    let shown = path.display().to_string();
-    let io = |source| WriteError::Io {
-        path: shown.clone(),
-        source,
-    };
-    // A device or pipe (`/dev/stdout`, `/dev/null`, a fifo) is written to, never
-    // replaced by a renamed file.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(contents))
-            .map_err(io);
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }
 
 impl SourceFile {
