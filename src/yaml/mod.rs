@@ -8,9 +8,9 @@
 
 mod diff;
 mod disk;
-mod guard;
 mod eol;
 mod fragment;
+mod guard;
 mod load;
 mod locate;
 mod patch;

@@ -129,7 +129,21 @@ impl Patcher<'_> {
                 } else {
                     text
                 };
-                self.edits.push((node.span.clone(), text));
+                // A block scalar's lines would swallow a comment after the old
+                // value: it goes on the header line instead.
+                let rest = &self.text[node.span.end..line_end(self.text, node.span.end)];
+                let rest = rest.trim_end_matches(['\n', '\r']);
+                match text.split_once('\n') {
+                    Some((header, body)) if !rest.trim().is_empty() => self.edits.push((
+                        node.span.start..node.span.end + rest.len(),
+                        format!("{header}{rest}\n{body}"),
+                    )),
+                    // A block scalar's last line break is part of its value.
+                    Some(_) if node.span.end == self.text.len() => {
+                        self.edits.push((node.span.clone(), format!("{text}\n")))
+                    }
+                    _ => self.edits.push((node.span.clone(), text)),
+                }
                 Some(())
             }
             _ => self.replace_value(node, new, key_col),
@@ -178,9 +192,25 @@ impl Patcher<'_> {
         old: &Mapping,
         new: &Mapping,
     ) -> Option<()> {
-        let col = column(self.text, entries.first()?.1.start);
+        let first_key = entries.first()?.1.start;
+        let col = column(self.text, first_key);
+        // A list item's mapping starts on its dash line (`- a: 1`): the first key
+        // there cannot go with its whole line, and nothing can go above it.
+        let on_dash = dash_before(self.text, first_key).is_some();
+        let removed = |k: &str| {
+            let key = Value::from(k);
+            !new.contains_key(&key) && !old.get(&key).is_none_or(is_empty_like)
+        };
+        let mut skip = 0;
+        if on_dash && removed(&entries[0].0) {
+            // The first kept key moves up onto the dash line.
+            let kept = entries.iter().position(|(k, _, _)| !removed(k))?;
+            self.edits
+                .push((first_key..entries[kept].1.start, String::new()));
+            skip = kept;
+        }
         // Changed and removed keys.
-        for (k, kspan, node) in entries {
+        for (k, kspan, node) in entries.iter().skip(skip) {
             let key = Value::String(k.clone());
             let o = old.get(&key).cloned().unwrap_or(Value::Null);
             match new.get(&key) {
@@ -205,11 +235,18 @@ impl Patcher<'_> {
             if is_empty_like(v) && old.get(k).is_none_or(is_empty_like) {
                 continue;
             }
-            let at = match anchor {
-                Some(i) => line_end(self.text, entries[i].2.span.end.max(entries[i].1.end)),
-                None => line_start(self.text, entries.first()?.1.start),
+            let entry = self.style.entry(k, v, col)?;
+            let (at, entry) = match anchor {
+                Some(i) => (
+                    line_end(self.text, entries[i].2.span.end.max(entries[i].1.end)),
+                    entry,
+                ),
+                // Before the first key of a list item: on the dash line, pushing
+                // the old first key to the next line at the same column.
+                None if on_dash => (first_key, format!("{}{}", &entry[col..], " ".repeat(col))),
+                None => (line_start(self.text, first_key), entry),
             };
-            pending.push((at, self.style.entry(k, v, col)?));
+            pending.push((at, entry));
         }
         // Several insertions at one place keep their order.
         pending.sort_by_key(|(at, _)| *at);
@@ -366,6 +403,25 @@ mod tests {
         );
         assert_eq!(p(t, "{l: [a, c]}"), "l:\n  - a # first\n  - c\n");
         assert_eq!(p(t, "{l: [c, b, a]}"), "l:\n  - c # first\n  - b\n  - a\n");
+    }
+
+    #[test]
+    fn the_first_key_of_a_list_item_moves_on_its_dash_line() {
+        let t = "l:\n- a: 1\n  b: 2\n";
+        assert_eq!(p(t, "{l: [{b: 2}]}"), "l:\n- b: 2\n");
+        assert_eq!(
+            p(t, "{l: [{z: 0, a: 1, b: 2}]}"),
+            "l:\n- z: 0\n  a: 1\n  b: 2\n"
+        );
+    }
+
+    #[test]
+    fn a_block_scalar_moves_a_trailing_comment_to_its_header() {
+        let t = "a: x # why\nb: y";
+        assert_eq!(
+            p(t, "{a: \"1\\n2\\n\", b: \"3\\n4\\n\"}"),
+            "a: | # why\n  1\n  2\nb: |\n  3\n  4\n"
+        );
     }
 
     #[test]
