@@ -104,3 +104,25 @@ fn a_read_only_file_is_refused_not_replaced() {
     assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o777, 0o444);
     assert!(others(dir.path(), &["ro.yaml"]).is_empty());
 }
+
+#[test]
+fn the_editor_refuses_to_open_or_save_standard_input_as_a_file_named_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("se.yaml");
+    std::fs::write(&path, SE).unwrap();
+    let mut app = egress_studio::app::EgressStudio::default();
+    app.open_paths(&["-".into()]);
+    assert!(app.session.workspace.files.is_empty());
+    let said = |app: &egress_studio::app::EgressStudio| {
+        app.notices
+            .last()
+            .map(|n| n.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(said(&app).contains("standard input"), "{}", said(&app));
+    app.open_paths(std::slice::from_ref(&path));
+    assert!(!app.save_file_as(0, "-".into()));
+    assert!(said(&app).contains("choose a file name"), "{}", said(&app));
+    assert!(!Path::new("-").exists());
+    assert_eq!(app.session.workspace.files[0].path, path);
+}
