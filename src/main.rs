@@ -11,7 +11,7 @@ fn main() -> ExitCode {
         None => match egress_studio::app::run(args.files) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("egress-studio: {e:#}");
+                egress_studio::cli::output::stderr(&format!("egress-studio: {e:#}\n"));
                 ExitCode::from(cli::EXIT_BAD_INPUT)
             }
         },

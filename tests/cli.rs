@@ -298,3 +298,60 @@ fn export_to_a_device_writes_to_it_instead_of_replacing_it() {
         );
     }
 }
+
+/// Runs with standard output a pipe whose reading end is closed at once, as
+/// `egress-studio … | head -0` does.
+fn run_into_closed_pipe(args: &[String]) -> Output {
+    let mut child = Command::new(common::bin())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly_with_its_verdict() {
+    let corpus: Vec<String> = common::corpus_files()
+        .iter()
+        .filter(|p| !common::is_templated(p))
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    let with = |head: &[&str]| -> Vec<String> {
+        head.iter()
+            .map(|s| s.to_string())
+            .chain(corpus.iter().cloned())
+            .collect()
+    };
+    let commands = [
+        with(&["validate"]),
+        with(&["validate", "--output", "json"]),
+        with(&["export"]),
+        with(&["diagram", "--svg", "/dev/stdout"]),
+        // Port 9 on loopback: refused at once, a one-line report.
+        vec![
+            "probe".into(),
+            "--timeout-ms".into(),
+            "500".into(),
+            "127.0.0.1:9".into(),
+        ],
+    ];
+    for args in commands {
+        let what = args[..2].join(" ");
+        let closed = run_into_closed_pipe(&args);
+        let err = stderr(&closed);
+        assert!(!err.contains("panicked"), "{what}: {err}");
+        assert!(!err.contains("Broken pipe"), "{what}: {err}");
+        // Same verdict as with a reader that reads everything.
+        let full = Command::new(common::bin()).args(&args).output().unwrap();
+        assert_eq!(closed.status.code(), full.status.code(), "{what}: {err}");
+        assert!(
+            matches!(full.status.code(), Some(0 | 1)),
+            "{what}: {}",
+            stderr(&full)
+        );
+    }
+}

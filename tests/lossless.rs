@@ -341,3 +341,180 @@ fn undo_after_save_restores_the_exact_original_text() {
     assert!(app.save_file(0));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), FIXTURE);
 }
+
+/// Edits document `doc` of `text` and returns the saved text and the ordinals of
+/// documents that had to be re-emitted instead of patched.
+fn save_report(text: &str, doc: usize, edit: impl FnOnce(&mut Resource)) -> (String, Vec<usize>) {
+    let mut file = SourceFile::from_text("f.yaml".into(), text);
+    let item = &mut file.documents[doc].items[0];
+    let mut r = item.resource.clone().unwrap();
+    edit(&mut r);
+    item.resource = Ok(r.clone());
+    file.documents[doc].dirty = true;
+    let (out, reemitted) = egress_studio::yaml::render_file_report(&file).unwrap();
+    let again = SourceFile::from_text("f.yaml".into(), &out);
+    assert_eq!(
+        again.documents[doc].items[0].resource.as_ref().unwrap(),
+        &r,
+        "{out:?}"
+    );
+    (out, reemitted)
+}
+
+/// Every line break of `text` is CRLF.
+fn all_crlf(text: &str) -> bool {
+    text.match_indices('\n')
+        .all(|(i, _)| i > 0 && &text[i - 1..i] == "\r")
+}
+
+#[test]
+fn crlf_and_bom_survive_a_round_trip_an_edit_and_a_re_emit() {
+    let text = format!("\u{feff}--- # first\n{FIXTURE}").replace('\n', "\r\n");
+    let file = SourceFile::from_text("f.yaml".into(), &text);
+    assert_eq!(file.render().unwrap(), text);
+    // Patched: a changed scalar, an added block and an added list item.
+    let (out, reemitted) = save_report(&text, 0, |r| {
+        let s = se(r);
+        s.metadata.name = Some("renamed".into());
+        s.metadata.annotations.insert("why".into(), "audit".into());
+        s.spec
+            .hosts
+            .as_mut()
+            .unwrap()
+            .push("third.pay.example".into());
+    });
+    assert!(reemitted.is_empty());
+    assert!(out.starts_with("\u{feff}--- # first\r\n"), "{out:?}");
+    assert!(all_crlf(&out), "{out:?}");
+    assert!(
+        out.contains("  annotations:\r\n    why: audit\r\n"),
+        "{out:?}"
+    );
+    // Re-emitted (an anchored value cannot be patched): still CRLF, BOM and header kept.
+    let anchored = text.replace(
+        "  namespace: shop\r\n  labels:",
+        "  namespace: &ns shop\r\n  labels:",
+    );
+    let (out, reemitted) = save_report(&anchored, 0, |r| {
+        se(r).metadata.namespace = Some("other".into())
+    });
+    assert_eq!(reemitted, [0]);
+    assert!(out.starts_with("\u{feff}--- # first\r\n"), "{out:?}");
+    assert!(all_crlf(&out), "{out:?}");
+    // The second document re-emitted: its separator is CRLF too.
+    let second = text.replace(
+        "  name: payments\r\n  namespace: shop\r\nspec:",
+        "  name: &n payments\r\n  namespace: shop\r\nspec:",
+    );
+    let (out, reemitted) = save_report(&second, 1, |r| dr(r).metadata.name = Some("x".into()));
+    assert!(out.contains("\r\n---\r\n"), "{out:?}");
+    assert_eq!(reemitted, [1]);
+    assert!(all_crlf(&out), "{out:?}");
+}
+
+#[test]
+fn block_scalars_wide_dashes_and_null_values_are_patched_in_place() {
+    let text = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a # keep\n  namespace:\n  labels:\n  annotations:\n    note: |\n      first line\n      second line\n\n    folded: >-\n      one\n      two\nspec:\n  hosts:\n  -   a.example.com # main\n  -   b.example.com\n  resolution: DNS\n";
+    type Case = (
+        &'static str,
+        Box<dyn FnOnce(&mut Resource)>,
+        Vec<&'static str>,
+        Vec<&'static str>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "block scalar → other lines",
+            Box::new(|r| {
+                se(r)
+                    .metadata
+                    .annotations
+                    .insert("note".into(), "new\ntext\n".into());
+            }),
+            vec!["      first line", "      second line"],
+            vec!["      new", "      text"],
+        ),
+        (
+            "folded → one line",
+            Box::new(|r| {
+                se(r)
+                    .metadata
+                    .annotations
+                    .insert("folded".into(), "plain".into());
+            }),
+            vec!["    folded: >-", "      one", "      two"],
+            vec!["    folded: plain"],
+        ),
+        (
+            "null → scalar",
+            Box::new(|r| se(r).metadata.namespace = Some("egress".into())),
+            vec!["  namespace:"],
+            vec!["  namespace: egress"],
+        ),
+        (
+            "null → mapping",
+            Box::new(|r| {
+                se(r).metadata.labels.insert("team".into(), "net".into());
+            }),
+            vec![],
+            vec!["    team: net"],
+        ),
+        (
+            "wide dash: edit and add",
+            Box::new(|r| {
+                let hosts = se(r).spec.hosts.as_mut().unwrap();
+                hosts[1] = "c.example.com".into();
+                hosts.push("d.example.com".into());
+            }),
+            vec!["  -   b.example.com"],
+            vec!["  -   c.example.com", "  -   d.example.com"],
+        ),
+    ];
+    for (what, f, removed, added) in cases {
+        let (out, reemitted) = save_report(text, 0, f);
+        assert!(reemitted.is_empty(), "{what}: re-emitted\n{out}");
+        let (r, a) = line_diff(text, &out);
+        assert_eq!(
+            (r, a),
+            (
+                removed.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                added.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+            ),
+            "{what}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn export_of_an_edited_document_keeps_its_comments_and_separator_comment() {
+    let text = format!("--- # the entry\n{FIXTURE}");
+    let mut file = SourceFile::from_text("f.yaml".into(), &text);
+    let mut r = file.documents[0].items[0].resource.clone().unwrap();
+    se(&mut r).metadata.name = Some("renamed".into());
+    file.documents[0].items[0].resource = Ok(r);
+    file.documents[0].dirty = true;
+    let objects = egress_studio::yaml::export_objects(&file, Some(ApiVersion::V1beta1)).unwrap();
+    let stream = egress_studio::yaml::join_stream(&objects);
+    assert!(
+        stream.starts_with("--- # the entry\n# Egress for the shop."),
+        "{stream}"
+    );
+    for comment in [
+        "# keep this name stable",
+        "# the main API",
+        "# circuit breaking",
+    ] {
+        assert!(stream.contains(comment), "{comment}: {stream}");
+    }
+    assert!(
+        stream.contains("  name: renamed   # keep this name stable\n"),
+        "{stream}"
+    );
+    assert_eq!(
+        stream
+            .matches("apiVersion: networking.istio.io/v1beta1")
+            .count(),
+        2
+    );
+    let again = SourceFile::from_text("out.yaml".into(), &stream);
+    assert_eq!(again.document_count(), 2, "{stream}");
+}

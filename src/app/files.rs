@@ -23,8 +23,16 @@ impl EgressStudio {
         self.save_file_as(i, path)
     }
 
-    /// Saves one file to `path`, which becomes its path.
+    /// Saves one file to `path`, which becomes its path. `-` is refused: it
+    /// names standard input, not a file.
     pub fn save_file_as(&mut self, i: usize, path: PathBuf) -> bool {
+        if path == std::path::Path::new("-") {
+            self.notice(
+                true,
+                "not saved: `-` means standard input, not a file: choose a file name",
+            );
+            return false;
+        }
         match self.session.workspace.files[i].save_as(&path) {
             Ok(reemitted) => {
                 if !reemitted.is_empty() {

@@ -1,5 +1,6 @@
 //! `egress-studio diagram`.
 
+use super::output::errln;
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::diagram;
 use crate::yaml::{SourceFile, Workspace};
@@ -25,7 +26,7 @@ pub fn run(args: &DiagramArgs) -> u8 {
         match SourceFile::read(path) {
             Ok(f) => workspace.files.push(f),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_BAD_INPUT;
             }
         }
@@ -54,15 +55,17 @@ pub fn run(args: &DiagramArgs) -> u8 {
     );
     match crate::yaml::atomic_write(&args.svg, svg.as_bytes()) {
         Ok(()) => {
-            eprintln!(
+            errln!(
                 "wrote {} ({} ServiceEntries)",
                 args.svg.display(),
                 graph.routes().count()
             );
             EXIT_OK
         }
+        // `--svg /dev/stdout | head`: the reader stopped early, nothing to report.
+        Err(e) if e.is_closed_pipe() => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_BAD_INPUT
         }
     }

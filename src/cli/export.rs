@@ -1,5 +1,6 @@
 //! `egress-studio export`.
 
+use super::output::{errln, is_closed_pipe};
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::model::ApiVersion;
 use crate::yaml::{self, SourceFile};
@@ -47,45 +48,51 @@ pub fn run(args: &ExportArgs) -> u8 {
         let file = match SourceFile::read(path) {
             Ok(f) => f,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_BAD_INPUT;
             }
         };
         match yaml::export_objects(&file, version) {
             Ok(o) => objects.extend(o),
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return EXIT_BAD_INPUT;
             }
         }
     }
     if objects.is_empty() {
         // Writing an empty file would pass for an export that worked.
-        eprintln!("error: no Kubernetes object found in the input: nothing to export");
+        errln!("error: no Kubernetes object found in the input: nothing to export");
         return EXIT_BAD_INPUT;
     }
     let result = if let Some(dir) = &args.split {
         yaml::export_split(&objects, dir).map(|paths| {
-            eprintln!("wrote {} files to {}", paths.len(), dir.display());
+            errln!("wrote {} files to {}", paths.len(), dir.display());
         })
     } else if let Some(out) = &args.output {
         yaml::atomic_write(out, yaml::join_stream(&objects).as_bytes())
     } else {
         let text = yaml::join_stream(&objects);
         let mut stdout = std::io::stdout().lock();
-        if let Err(e) = stdout
+        match stdout
             .write_all(text.as_bytes())
             .and_then(|_| stdout.flush())
         {
-            eprintln!("error: cannot write to standard output: {e}");
-            return EXIT_BAD_INPUT;
+            // The reader stopped early (`| head`): nothing to report.
+            Err(e) if is_closed_pipe(&e) => {}
+            Err(e) => {
+                errln!("error: cannot write to standard output: {e}");
+                return EXIT_BAD_INPUT;
+            }
+            Ok(()) => {}
         }
         Ok(())
     };
     match result {
         Ok(()) => EXIT_OK,
+        Err(e) if e.is_closed_pipe() => EXIT_OK,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             EXIT_BAD_INPUT
         }
     }

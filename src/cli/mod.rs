@@ -3,6 +3,7 @@
 
 mod diagram;
 mod export;
+pub mod output;
 pub mod probe;
 mod validate;
 

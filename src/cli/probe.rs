@@ -1,5 +1,6 @@
 //! `egress-studio probe`.
 
+use super::output::{errln, out, outln};
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
 use crate::probe::targets::{self, PathMap};
 use crate::probe::{ProbeOptions, ProbeReport, Prober, Target};
@@ -92,7 +93,7 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
                 && se.spec.hosts().iter().any(|h| h.starts_with('*'))
                 && args.wildcard_host.is_none()
             {
-                eprintln!(
+                errln!(
                     "note: ServiceEntry {} has wildcard hosts; give --wildcard-host NAME to probe one",
                     se.metadata.name.as_deref().unwrap_or("")
                 );
@@ -107,12 +108,12 @@ pub fn run(args: &ProbeArgs) -> u8 {
     let targets = match collect_targets(args) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };
     if targets.is_empty() {
-        eprintln!("error: nothing to probe (no ServiceEntry ports or HOST:PORT given)");
+        errln!("error: nothing to probe (no ServiceEntry ports or HOST:PORT given)");
         return EXIT_BAD_INPUT;
     }
     let stage = Duration::from_millis(args.timeout_ms.max(1));
@@ -132,7 +133,7 @@ pub fn run(args: &ProbeArgs) -> u8 {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the runtime: {e}");
+            errln!("error: cannot start the runtime: {e}");
             return EXIT_BAD_INPUT;
         }
     };
@@ -155,18 +156,18 @@ pub fn run(args: &ProbeArgs) -> u8 {
                 },
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => outln!("{s}"),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_BAD_INPUT;
                 }
             }
         }
         Output::Text => {
             for r in &reports {
-                print!("{}", r.text());
+                out!("{}", r.text());
             }
-            println!(
+            outln!(
                 "{} targets: {ok} ok, {} failed ({elapsed_ms} ms) — probed from this machine",
                 reports.len(),
                 reports.len() - ok

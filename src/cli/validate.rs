@@ -1,6 +1,7 @@
 //! `egress-studio validate` (admission: will the cluster accept each resource?)
 //! and `egress-studio analyze` (validate's findings plus cross-resource analysis).
 
+use super::output::{errln, outln};
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
 use crate::validate::{self, IstioVersion, Located, MeshConfig, Severity};
 use crate::yaml::{SourceFile, Workspace};
@@ -98,12 +99,12 @@ pub fn run_analyze(args: &AnalyzeArgs) -> u8 {
                 Ok(text) => match MeshConfig::parse(&text, &shown) {
                     Ok(m) => Some(m),
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        errln!("error: {e}");
                         return EXIT_BAD_INPUT;
                     }
                 },
                 Err(e) => {
-                    eprintln!("error: {shown}: cannot read the mesh config: {e}");
+                    errln!("error: {shown}: cannot read the mesh config: {e}");
                     return EXIT_BAD_INPUT;
                 }
             }
@@ -137,7 +138,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
             {
                 Some(Ok(m)) => m,
                 Some(Err(e)) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}");
                     return EXIT_BAD_INPUT;
                 }
                 None => MeshConfig::default(),
@@ -179,7 +180,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
     match args.output {
         Output::Text => {
             for (path, message) in &unreadable {
-                eprintln!(
+                errln!(
                     "{path}: error: {}",
                     message
                         .strip_prefix(&format!("{path}: "))
@@ -187,12 +188,12 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
                 );
             }
             for d in &found {
-                println!("{}", text_line(&workspace, d));
+                outln!("{}", text_line(&workspace, d));
             }
             if found.is_empty() && unreadable.is_empty() {
-                eprintln!("{} checked, no findings", plural(resources, "resource"));
+                errln!("{} checked, no findings", plural(resources, "resource"));
             } else {
-                eprintln!(
+                errln!(
                     "{} checked: {}, {}",
                     plural(resources, "resource"),
                     plural(errors, "error"),
@@ -211,7 +212,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
                 })
                 .collect();
             for (path, message) in &unreadable {
-                eprintln!("{message}");
+                errln!("{message}");
                 files.push(JsonFile {
                     path: path.clone(),
                     documents: 0,
@@ -232,9 +233,9 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
                 },
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => outln!("{s}"),
                 Err(e) => {
-                    eprintln!("cannot write JSON: {e}");
+                    errln!("cannot write JSON: {e}");
                     return EXIT_BAD_INPUT;
                 }
             }
@@ -245,7 +246,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
     }
     if objects == 0 && found.is_empty() {
         let shown: Vec<String> = workspace.files.iter().map(|f| f.display_path()).collect();
-        eprintln!(
+        errln!(
             "error: no Kubernetes object found in {}: nothing was checked (only comments, blank documents or empty Lists)",
             shown.join(", ")
         );

@@ -1,11 +1,16 @@
 //! Files ⇄ documents ⇄ typed resources.
 //!
 //! A file is kept as the exact list of its documents' bytes. Untouched documents
-//! are written back byte for byte; an edited one is re-emitted from the model in
-//! Istio's field order. Bad input becomes a located error, never a panic.
+//! are written back byte for byte; an edited one is patched in place (or, when
+//! the patch does not read back to the model, re-emitted in Istio's field
+//! order), in the file's own line ending. Bad input becomes a located error,
+//! never a panic.
 
 mod diff;
+mod disk;
 mod document;
+mod eol;
+mod fragment;
 mod guard;
 mod load;
 mod locate;
@@ -16,6 +21,8 @@ pub use patch::patch;
 mod write;
 
 pub use diff::{DiffOp, line_diff};
+pub use disk::atomic_write;
+pub use eol::Eol;
 pub use load::*;
 pub use locate::{Pos, PositionIndex, join_index, join_key, key_segment, parent_path};
 pub use split::{Segment, is_blank_document, split_documents};

@@ -8,18 +8,12 @@
 //! The caller checks that the patched text reads back to the edited model and
 //! re-emits the document otherwise.
 
+use super::eol::Eol;
+use super::fragment::{self, Style, column, dash_before, line_end, line_start, scalar_text};
 use super::tree::{self, Node, NodeKind};
 use saphyr_parser::ScalarStyle;
 use serde_yaml::{Mapping, Value};
 use std::ops::Range;
-
-/// How the document indents.
-#[derive(Debug, Clone, Copy)]
-struct Style {
-    step: usize,
-    /// Block sequences under a key are indented (`key:\n  - a`) rather than flush.
-    seq_indented: bool,
-}
 
 struct Patcher<'a> {
     text: &'a str,
@@ -27,83 +21,17 @@ struct Patcher<'a> {
     edits: Vec<(Range<usize>, String)>,
 }
 
-/// Returns the patched text, or `None` when no safe patch exists.
+/// Returns the patched text, or `None` when no safe patch exists. Inserted text
+/// takes the line ending of `text`'s first line.
 pub fn patch(text: &str, old: &Value, new: &Value) -> Option<String> {
     let root = tree::parse(text)?;
-    let style = detect_style(text, &root);
     let mut p = Patcher {
         text,
-        style,
+        style: Style::detect(text, &root),
         edits: Vec::new(),
     };
     p.value(&root, old, new, 0)?;
-    p.apply()
-}
-
-fn column(text: &str, offset: usize) -> usize {
-    offset - text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0)
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0)
-}
-
-/// Offset just after the newline ending the line that contains `offset`.
-fn line_end(text: &str, offset: usize) -> usize {
-    text[offset..]
-        .find('\n')
-        .map(|i| offset + i + 1)
-        .unwrap_or(text.len())
-}
-
-fn detect_style(text: &str, root: &Node) -> Style {
-    let mut style = Style {
-        step: 2,
-        seq_indented: false,
-    };
-    let mut found_step = false;
-    let mut found_seq = false;
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        if let NodeKind::Mapping {
-            entries,
-            flow: false,
-        } = &n.kind
-        {
-            for (_, kspan, v) in entries {
-                let kcol = column(text, kspan.start);
-                match &v.kind {
-                    NodeKind::Mapping {
-                        entries: inner,
-                        flow: false,
-                    } if !found_step => {
-                        if let Some((_, ik, _)) = inner.first() {
-                            let c = column(text, ik.start);
-                            if c > kcol
-                                && line_start(text, ik.start) != line_start(text, kspan.start)
-                            {
-                                style.step = c - kcol;
-                                found_step = true;
-                            }
-                        }
-                    }
-                    NodeKind::Sequence { items, flow: false } if !found_seq => {
-                        if let Some(first) = items.first() {
-                            let dash = column(text, first.span.start).saturating_sub(2);
-                            style.seq_indented = dash > kcol;
-                            found_seq = true;
-                        }
-                    }
-                    _ => {}
-                }
-                stack.push(v);
-            }
-        }
-        if let NodeKind::Sequence { items, .. } = &n.kind {
-            stack.extend(items.iter());
-        }
-    }
-    style
+    p.apply(Eol::of(text).unwrap_or(Eol::Lf))
 }
 
 /// Equal as data: numbers by value (`20` and `20.0` are the same number), absent,
@@ -142,114 +70,7 @@ fn is_collection(v: &Value) -> bool {
         || matches!(v, Value::Sequence(s) if !s.is_empty())
 }
 
-/// A scalar as YAML text on one line.
-fn scalar_text(v: &Value, prefer: Option<ScalarStyle>) -> Option<String> {
-    if let (Value::String(s), Some(style)) = (v, prefer) {
-        let simple = !s.chars().any(|c| c.is_control());
-        match style {
-            ScalarStyle::DoubleQuoted if simple => return serde_json::to_string(s).ok(),
-            ScalarStyle::SingleQuoted if simple => {
-                return Some(format!("'{}'", s.replace('\'', "''")));
-            }
-            _ => {}
-        }
-    }
-    match v {
-        Value::Mapping(m) if m.is_empty() => Some("{}".into()),
-        Value::Sequence(s) if s.is_empty() => Some("[]".into()),
-        Value::Mapping(_) | Value::Sequence(_) | Value::Tagged(_) => None,
-        _ => {
-            let t = serde_yaml::to_string(v).ok()?;
-            let t = t.trim_end();
-            (!t.contains('\n')).then(|| t.to_string())
-        }
-    }
-}
-
-fn key_text(k: &Value) -> Option<String> {
-    scalar_text(k, None)
-}
-
 impl Patcher<'_> {
-    fn pad(n: usize) -> String {
-        " ".repeat(n)
-    }
-
-    /// `key: value` lines at column `col`.
-    fn entry(&self, key: &Value, v: &Value, col: usize) -> Option<String> {
-        let k = key_text(key)?;
-        let pad = Self::pad(col);
-        if let Some(s) = scalar_text(v, None) {
-            return Some(format!("{pad}{k}: {s}\n"));
-        }
-        match v {
-            Value::Mapping(m) => Some(format!(
-                "{pad}{k}:\n{}",
-                self.mapping(m, col + self.style.step)?
-            )),
-            Value::Sequence(s) => {
-                let dash = if self.style.seq_indented {
-                    col + self.style.step
-                } else {
-                    col
-                };
-                Some(format!("{pad}{k}:\n{}", self.sequence(s, dash)?))
-            }
-            _ => None,
-        }
-    }
-
-    fn mapping(&self, m: &Mapping, col: usize) -> Option<String> {
-        let mut out = String::new();
-        for (k, v) in m {
-            out.push_str(&self.entry(k, v, col)?);
-        }
-        Some(out)
-    }
-
-    fn sequence(&self, s: &[Value], dash: usize) -> Option<String> {
-        let mut out = String::new();
-        for item in s {
-            out.push_str(&self.item(item, dash)?);
-        }
-        Some(out)
-    }
-
-    /// One `- item` at dash column `dash`.
-    fn item(&self, item: &Value, dash: usize) -> Option<String> {
-        let pad = Self::pad(dash);
-        if let Some(s) = scalar_text(item, None) {
-            return Some(format!("{pad}- {s}\n"));
-        }
-        match item {
-            Value::Mapping(m) => {
-                let body = self.mapping(m, dash + 2)?;
-                // The first entry goes on the dash line.
-                Some(format!("{pad}- {}", body.get(dash + 2..)?))
-            }
-            Value::Sequence(s) => Some(format!("{pad}-\n{}", self.sequence(s, dash + 2)?)),
-            _ => None,
-        }
-    }
-
-    /// A collection written in flow style on one line.
-    fn flow(v: &Value) -> Option<String> {
-        match v {
-            Value::Mapping(m) => {
-                let parts: Option<Vec<String>> = m
-                    .iter()
-                    .map(|(k, v)| Some(format!("{}: {}", key_text(k)?, Self::flow(v)?)))
-                    .collect();
-                Some(format!("{{{}}}", parts?.join(", ")))
-            }
-            Value::Sequence(s) => {
-                let parts: Option<Vec<String>> = s.iter().map(Self::flow).collect();
-                Some(format!("[{}]", parts?.join(", ")))
-            }
-            other => scalar_text(other, None),
-        }
-    }
-
     /// From the first of the comment lines right above `offset`'s line to the end of
     /// the line where `end` falls: what goes when a field or item is removed.
     fn removal_range(&self, start: usize, end: usize) -> Range<usize> {
@@ -266,7 +87,7 @@ impl Patcher<'_> {
     }
 
     /// The value `node` (read as `old`) should become `new`. `key_col` is the column of
-    /// the key owning it (for re-indenting a replaced collection).
+    /// the key (or item content) owning it, for indenting new block content.
     fn value(&mut self, node: &Node, old: &Value, new: &Value, key_col: usize) -> Option<()> {
         if values_equal(old, new) {
             return Some(());
@@ -279,7 +100,7 @@ impl Patcher<'_> {
                 if !n.is_empty() =>
             {
                 if *flow {
-                    self.edits.push((node.span.clone(), Self::flow(new)?));
+                    self.edits.push((node.span.clone(), fragment::flow(new)?));
                     return Some(());
                 }
                 self.mapping_diff(entries, o, n)
@@ -288,71 +109,81 @@ impl Patcher<'_> {
                 if !n.is_empty() =>
             {
                 if *flow {
-                    self.edits.push((node.span.clone(), Self::flow(new)?));
+                    self.edits.push((node.span.clone(), fragment::flow(new)?));
                     return Some(());
                 }
                 self.sequence_diff(items, o, n)
             }
             (NodeKind::Scalar { style, .. }, _, _) if !is_collection(new) => {
-                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    return None;
-                }
-                self.edits
-                    .push((node.span.clone(), scalar_text(new, Some(*style))?));
-                Some(())
-            }
-            (NodeKind::Scalar { .. }, _, _) => {
-                // A scalar (e.g. `{}` or null) becomes a block collection.
-                let block = match new {
-                    Value::Mapping(m) => self.mapping(m, key_col + self.style.step)?,
-                    Value::Sequence(s) => self.sequence(
-                        s,
-                        if self.style.seq_indented {
-                            key_col + self.style.step
-                        } else {
-                            key_col
-                        },
-                    )?,
-                    _ => return None,
-                };
-                let end = line_end(self.text, node.span.end);
-                // Keep a trailing comment of the line by dropping only the scalar.
-                self.edits
-                    .push((node.span.start..end, format!("\n{block}")));
-                let before = &self.text[..node.span.start];
-                if before.ends_with(' ') {
-                    self.edits
-                        .push((node.span.start - 1..node.span.start, String::new()));
-                }
-                Some(())
-            }
-            _ => {
-                // Collection → scalar or a different collection kind: replace the value.
-                let col = column(self.text, node.span.start);
-                let replacement = match new {
-                    Value::Mapping(m) if !m.is_empty() => self
-                        .mapping(m, col)?
-                        .get(col..)?
-                        .trim_end_matches('\n')
-                        .to_string(),
-                    Value::Sequence(s) if !s.is_empty() => self
-                        .sequence(s, col.saturating_sub(2))?
-                        .get(col.saturating_sub(2)..)?
-                        .trim_end_matches('\n')
-                        .to_string(),
-                    other => {
-                        // Scalar after a block collection: put it back on the key's line.
-                        let s = scalar_text(other, None)?;
-                        let key_line_end = self.text[..node.span.start].trim_end().len();
-                        self.edits
-                            .push((key_line_end..node.span.end, format!(" {s}")));
-                        return Some(());
+                let text = match style {
+                    // A block scalar's header says how to read it: write a new one.
+                    ScalarStyle::Literal | ScalarStyle::Folded => {
+                        self.style.inline(new, key_col)?
                     }
+                    _ => scalar_text(new, Some(*style))
+                        .or_else(|| self.style.inline(new, key_col))?,
                 };
-                self.edits.push((node.span.clone(), replacement));
+                // A null written as nothing (`key:`) gets a blank before its value.
+                let text = if node.span.is_empty() {
+                    format!(" {text}")
+                } else {
+                    text
+                };
+                // A block scalar's lines would swallow a comment after the old
+                // value: it goes on the header line instead.
+                let rest = &self.text[node.span.end..line_end(self.text, node.span.end)];
+                let rest = rest.trim_end_matches(['\n', '\r']);
+                match text.split_once('\n') {
+                    Some((header, body)) if !rest.trim().is_empty() => self.edits.push((
+                        node.span.start..node.span.end + rest.len(),
+                        format!("{header}{rest}\n{body}"),
+                    )),
+                    // A block scalar's last line break is part of its value.
+                    Some(_) if node.span.end == self.text.len() => {
+                        self.edits.push((node.span.clone(), format!("{text}\n")))
+                    }
+                    _ => self.edits.push((node.span.clone(), text)),
+                }
                 Some(())
             }
+            _ => self.replace_value(node, new, key_col),
         }
+    }
+
+    /// A value changes shape (scalar ⇄ block collection, mapping ⇄ sequence): the
+    /// text from the owner's colon or dash to the value's end is written anew, and
+    /// a comment at the end of the owner's line stays.
+    fn replace_value(&mut self, node: &Node, new: &Value, key_col: usize) -> Option<()> {
+        let owner_end = self.text[..node.span.start].trim_end().len();
+        let owner_line_end = line_end(self.text, owner_end);
+        let block = match new {
+            Value::Mapping(m) if !m.is_empty() => {
+                self.style.mapping(m, key_col + self.style.step)?
+            }
+            Value::Sequence(s) if !s.is_empty() => {
+                self.style.sequence(s, self.style.dash_col(key_col))?
+            }
+            other => {
+                let s = self.style.inline(other, key_col)?;
+                self.edits.push((owner_end..node.span.end, format!(" {s}")));
+                return Some(());
+            }
+        };
+        if node.span.end <= owner_line_end {
+            // The old value sits on the owner's line (`key: {}`, `key:`): drop it and
+            // put the block under the line, after any comment.
+            self.edits.push((owner_end..node.span.end, String::new()));
+            let mut block = block;
+            if owner_line_end == self.text.len() && !self.text.ends_with('\n') {
+                block.insert(0, '\n');
+            }
+            self.edits.push((owner_line_end..owner_line_end, block));
+        } else {
+            let block = block.trim_end_matches('\n');
+            self.edits
+                .push((owner_end..node.span.end, format!("\n{block}")));
+        }
+        Some(())
     }
 
     fn mapping_diff(
@@ -361,9 +192,25 @@ impl Patcher<'_> {
         old: &Mapping,
         new: &Mapping,
     ) -> Option<()> {
-        let col = column(self.text, entries.first()?.1.start);
+        let first_key = entries.first()?.1.start;
+        let col = column(self.text, first_key);
+        // A list item's mapping starts on its dash line (`- a: 1`): the first key
+        // there cannot go with its whole line, and nothing can go above it.
+        let on_dash = dash_before(self.text, first_key).is_some();
+        let removed = |k: &str| {
+            let key = Value::from(k);
+            !new.contains_key(&key) && !old.get(&key).is_none_or(is_empty_like)
+        };
+        let mut skip = 0;
+        if on_dash && removed(&entries[0].0) {
+            // The first kept key moves up onto the dash line.
+            let kept = entries.iter().position(|(k, _, _)| !removed(k))?;
+            self.edits
+                .push((first_key..entries[kept].1.start, String::new()));
+            skip = kept;
+        }
         // Changed and removed keys.
-        for (k, kspan, node) in entries {
+        for (k, kspan, node) in entries.iter().skip(skip) {
             let key = Value::String(k.clone());
             let o = old.get(&key).cloned().unwrap_or(Value::Null);
             match new.get(&key) {
@@ -388,11 +235,18 @@ impl Patcher<'_> {
             if is_empty_like(v) && old.get(k).is_none_or(is_empty_like) {
                 continue;
             }
-            let at = match anchor {
-                Some(i) => line_end(self.text, entries[i].2.span.end.max(entries[i].1.end)),
-                None => line_start(self.text, entries.first()?.1.start),
+            let entry = self.style.entry(k, v, col)?;
+            let (at, entry) = match anchor {
+                Some(i) => (
+                    line_end(self.text, entries[i].2.span.end.max(entries[i].1.end)),
+                    entry,
+                ),
+                // Before the first key of a list item: on the dash line, pushing
+                // the old first key to the next line at the same column.
+                None if on_dash => (first_key, format!("{}{}", &entry[col..], " ".repeat(col))),
+                None => (line_start(self.text, first_key), entry),
             };
-            pending.push((at, self.entry(k, v, col)?));
+            pending.push((at, entry));
         }
         // Several insertions at one place keep their order.
         pending.sort_by_key(|(at, _)| *at);
@@ -415,10 +269,9 @@ impl Patcher<'_> {
 
     fn sequence_diff(&mut self, items: &[Node], old: &[Value], new: &[Value]) -> Option<()> {
         let first = items.first()?;
-        let dash = column(self.text, first.span.start).checked_sub(2)?;
-        if self.text.get(first.span.start - 2..first.span.start)? != "- " {
-            return None;
-        }
+        let dash_at = dash_before(self.text, first.span.start)?;
+        let dash = column(self.text, dash_at);
+        let gap = first.span.start - dash_at;
         // Same items in another order: move their text, not their values.
         if old.len() == new.len() {
             let mut used = vec![false; old.len()];
@@ -463,13 +316,13 @@ impl Patcher<'_> {
         }
         let common = old.len().min(new.len());
         for i in 0..common {
-            self.value(&items[i], &old[i], &new[i], dash + 2)?;
+            self.value(&items[i], &old[i], &new[i], dash + gap)?;
         }
         if new.len() > old.len() {
             let at = line_end(self.text, items.last()?.span.end);
             let mut text = String::new();
             for item in &new[common..] {
-                text.push_str(&self.item(item, dash)?);
+                text.push_str(&self.style.item(item, dash, gap)?);
             }
             if at == self.text.len() && !self.text.ends_with('\n') {
                 text.insert(0, '\n');
@@ -484,7 +337,8 @@ impl Patcher<'_> {
         Some(())
     }
 
-    fn apply(mut self) -> Option<String> {
+    /// Applies the edits, their new text in the document's line ending.
+    fn apply(mut self, eol: Eol) -> Option<String> {
         self.edits.sort_by_key(|(r, _)| (r.start, r.end));
         for w in self.edits.windows(2) {
             if w[0].0.end > w[1].0.start {
@@ -493,7 +347,7 @@ impl Patcher<'_> {
         }
         let mut out = self.text.to_string();
         for (range, text) in self.edits.into_iter().rev() {
-            out.replace_range(range, &text);
+            out.replace_range(range, &eol.apply(&text));
         }
         Some(out)
     }
@@ -549,6 +403,25 @@ mod tests {
         );
         assert_eq!(p(t, "{l: [a, c]}"), "l:\n  - a # first\n  - c\n");
         assert_eq!(p(t, "{l: [c, b, a]}"), "l:\n  - c # first\n  - b\n  - a\n");
+    }
+
+    #[test]
+    fn the_first_key_of_a_list_item_moves_on_its_dash_line() {
+        let t = "l:\n- a: 1\n  b: 2\n";
+        assert_eq!(p(t, "{l: [{b: 2}]}"), "l:\n- b: 2\n");
+        assert_eq!(
+            p(t, "{l: [{z: 0, a: 1, b: 2}]}"),
+            "l:\n- z: 0\n  a: 1\n  b: 2\n"
+        );
+    }
+
+    #[test]
+    fn a_block_scalar_moves_a_trailing_comment_to_its_header() {
+        let t = "a: x # why\nb: y";
+        assert_eq!(
+            p(t, "{a: \"1\\n2\\n\", b: \"3\\n4\\n\"}"),
+            "a: | # why\n  1\n  2\nb: |\n  3\n  4\n"
+        );
     }
 
     #[test]

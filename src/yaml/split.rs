@@ -16,7 +16,9 @@ pub struct Segment {
     pub line: usize,
 }
 
-fn is_marker(line: &str, marker: &str) -> bool {
+/// True for a line that is the document marker `marker` (`---` or `...`), with
+/// or without content or a comment after it.
+pub(crate) fn is_marker(line: &str, marker: &str) -> bool {
     let line = line.trim_end_matches(['\n', '\r']);
     match line.strip_prefix(marker) {
         Some(rest) => rest.is_empty() || rest.starts_with([' ', '\t']),

@@ -1,6 +1,7 @@
 //! A YAML document as a tree of nodes with their byte ranges in the text, for
 //! patching the text in place.
 
+use super::fragment::dash_before;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::ops::Range;
 
@@ -24,8 +25,10 @@ pub enum NodeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub kind: NodeKind,
-    /// Byte range of the node's own text (for a block collection: from its first
-    /// key or dash to the end of its last value).
+    /// Byte range of the node's own text: for a block collection from its first
+    /// key or dash to the end of its last value; for a block scalar from its `|`
+    /// or `>` to the end of its last content line; empty, right after the colon,
+    /// for a null written as nothing (`key:`).
     pub span: Range<usize>,
     /// Anchored or tagged nodes are not patched.
     pub decorated: bool,
@@ -95,7 +98,38 @@ fn scalar_end(text: &str, s: usize, e: usize, style: ScalarStyle) -> usize {
             }
             s + slice[..cut].trim_end().len()
         }
-        _ => e,
+        // A block scalar ends with its last content line, not the blank lines after it.
+        ScalarStyle::Literal | ScalarStyle::Folded => s + text[s..e.max(s)].trim_end().len(),
+    }
+}
+
+/// The `|` or `>` header of a block scalar whose content starts at `content`: the
+/// last token of the nearest non-blank line above (a comment after it aside).
+fn block_header(text: &str, content: usize) -> Option<usize> {
+    let mut end = text[..content].rfind('\n')?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        if !line.trim().is_empty() {
+            let code = line.find(" #").map_or(line, |i| &line[..i]).trim_end();
+            let token = code.rfind([' ', '\t']).map_or(0, |i| i + 1);
+            return code[token..]
+                .starts_with(['|', '>'])
+                .then_some(start + token);
+        }
+        end = start.checked_sub(1)?;
+    }
+}
+
+/// Where an empty (null) value of the key ending at `key_end` sits: just after
+/// its colon, so that writing a value there reads `key: value`.
+fn null_value_at(text: &str, key_end: usize) -> usize {
+    let rest = &text[key_end..];
+    let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    if rest[blanks..].starts_with(':') {
+        key_end + blanks + 1
+    } else {
+        key_end
     }
 }
 
@@ -149,6 +183,10 @@ pub fn parse(text: &str) -> Option<Node> {
         let node = match ev {
             Event::Scalar(value, style, anchor, tag) => {
                 let end = scalar_end(text, s, e, style);
+                let s = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => block_header(text, s)?,
+                    _ => s,
+                };
                 Some(Node {
                     kind: NodeKind::Scalar {
                         value: value.into_owned(),
@@ -212,10 +250,14 @@ pub fn parse(text: &str) -> Option<Node> {
                     items,
                     decorated,
                 } => {
-                    let end = if flow {
-                        flow_end(text, start).unwrap_or(e)
+                    let (start, end) = if flow {
+                        (start, flow_end(text, start).unwrap_or(e))
                     } else {
-                        items.last().map(|n| n.span.end).unwrap_or(start)
+                        let dash = items
+                            .first()
+                            .and_then(|n| dash_before(text, n.span.start))
+                            .unwrap_or(start);
+                        (dash, items.last().map(|n| n.span.end).unwrap_or(start))
                     };
                     Some(Node {
                         kind: NodeKind::Sequence { items, flow },
@@ -241,7 +283,16 @@ pub fn parse(text: &str) -> Option<Node> {
                     }
                     _ => return None,
                 },
-                Some((k, kspan)) => entries.push((k, kspan, node)),
+                Some((k, kspan)) => {
+                    let mut node = node;
+                    if node.span.is_empty()
+                        && matches!(&node.kind, NodeKind::Scalar { value, style: ScalarStyle::Plain } if value.is_empty())
+                    {
+                        let at = null_value_at(text, kspan.end);
+                        node.span = at..at;
+                    }
+                    entries.push((k, kspan, node))
+                }
             },
         }
     }

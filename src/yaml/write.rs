@@ -1,10 +1,13 @@
-//! Writing files back: byte-identical for untouched documents, atomic on disk,
-//! and export to one stream or one file per resource.
+//! Writing files back: byte-identical for untouched documents, edited ones
+//! patched in place (re-emitted when a patch cannot be verified), and export to
+//! one stream or one file per resource.
 
+use super::disk::atomic_write;
+use super::eol::{Eol, split_bom};
 use super::load::{Document, SourceFile};
+use super::split::is_marker;
 use crate::model::{ApiVersion, Resource};
 use serde_yaml::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +17,10 @@ pub enum WriteError {
         path: String,
         source: std::io::Error,
     },
+    #[error(
+        "{path}: the file is read-only, so it was not replaced: make it writable or save under another name"
+    )]
+    ReadOnly { path: String },
     #[error("{path}: document {document} (line {line}) cannot be written: {message}")]
     Emit {
         path: String,
@@ -32,8 +39,17 @@ pub enum WriteError {
     },
 }
 
-/// The lines before a document's content: separator, comments, blank lines, directives.
+impl WriteError {
+    /// The target was a pipe whose reader has gone away (`… -o /dev/stdout | head`).
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, WriteError::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// The lines before a document's content: separator, comments, blank lines,
+/// directives (a byte order mark is not part of it).
 fn header(raw: &str) -> &str {
+    let raw = split_bom(raw).1;
     let mut end = 0;
     for line in raw.split_inclusive('\n') {
         let t = line.trim();
@@ -108,9 +124,9 @@ fn list_slot<'a>(items: &'a mut [Value], path: &[usize]) -> Option<&'a mut Value
 /// The edited document written by patching its original text, if that is safe:
 /// the patched text must read back to exactly the edited resources.
 fn patched_document(doc: &Document, new: &Value) -> Option<String> {
-    let text = doc.raw.strip_prefix('\u{feff}').unwrap_or(&doc.raw);
+    let (bom, text) = split_bom(&doc.raw);
     let old: Value = serde_yaml::from_str(text).ok()?;
-    let patched = super::patch(text, &old, new)?;
+    let patched = format!("{bom}{}", super::patch(text, &old, new)?);
     let again = super::load::reparse(&patched);
     let same = again.items.len() == doc.items.len()
         && again
@@ -122,6 +138,15 @@ fn patched_document(doc: &Document, new: &Value) -> Option<String> {
                 _ => false,
             });
     same.then_some(patched)
+}
+
+/// The line ending a file's documents are written with: the first one its text
+/// shows, `\n` for a file without line breaks.
+pub fn file_eol(file: &SourceFile) -> Eol {
+    file.documents
+        .iter()
+        .find_map(|d| Eol::of(&d.raw))
+        .unwrap_or(Eol::Lf)
 }
 
 /// The document's text as it would be saved now, and whether it had to be
@@ -147,12 +172,16 @@ pub fn render_document(file: &SourceFile, doc: &Document) -> Result<String, Writ
     render_document_report(file, doc).map(|(t, _)| t)
 }
 
+/// The document written from its value: its byte order mark, separator and
+/// leading comments kept, the rest emitted in the document's line ending.
 fn reemit(file: &SourceFile, doc: &Document, value: &Value) -> Result<String, WriteError> {
-    let mut out = header(&doc.raw).to_string();
+    let eol = Eol::of(&doc.raw).unwrap_or_else(|| file_eol(file));
+    let mut out = split_bom(&doc.raw).0.to_string();
+    out.push_str(header(&doc.raw));
     if !out.is_empty() && !out.ends_with('\n') {
-        out.push('\n');
+        out.push_str(eol.as_str());
     }
-    out.push_str(&emit(value, file, doc)?);
+    out.push_str(&eol.apply(&emit(value, file, doc)?));
     Ok(out)
 }
 
@@ -163,6 +192,7 @@ pub fn render_file(file: &SourceFile) -> Result<String, WriteError> {
 
 /// The file's text, and the ordinals of documents that were re-emitted rather than patched.
 pub fn render_file_report(file: &SourceFile) -> Result<(String, Vec<usize>), WriteError> {
+    let eol = file_eol(file).as_str();
     let mut out = String::new();
     let mut reemitted = Vec::new();
     for (i, doc) in file.documents.iter().enumerate() {
@@ -173,64 +203,14 @@ pub fn render_file_report(file: &SourceFile) -> Result<(String, Vec<usize>), Wri
         // A re-emitted document that lost its separator still needs one after the first.
         if i > 0 && doc.dirty && !text.trim_start().starts_with("---") {
             if !out.ends_with('\n') {
-                out.push('\n');
+                out.push_str(eol);
             }
-            out.push_str("---\n");
+            out.push_str("---");
+            out.push_str(eol);
         }
         out.push_str(&text);
     }
     Ok((out, reemitted))
-}
-
-/// Writes `contents` to `path` atomically: a temporary file in the same folder is
-/// written, flushed to disk and renamed over the target. On failure the target is
-/// left as it was and the temporary file is removed.
-pub fn atomic_write(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
-    let shown = path.display().to_string();
-    let io = |source| WriteError::Io {
-        path: shown.clone(),
-        source,
-    };
-    // A device or pipe (`/dev/stdout`, `/dev/null`, a fifo) is written to, never
-    // replaced by a renamed file.
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(contents))
-            .map_err(io);
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(path) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, path)?;
-        if let Ok(d) = std::fs::File::open(&dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }
 
 impl SourceFile {
@@ -258,7 +238,9 @@ pub struct ExportedObject {
     pub kind: String,
     pub name: String,
     pub namespace: Option<String>,
-    /// YAML text of the object, without a leading `---`, ending in a newline.
+    /// YAML text of the object ending in a line break, in its file's line ending,
+    /// without a byte order mark. It may start with its own `---` line (kept with
+    /// its comment); [`join_stream`] adds separators only where one is missing.
     pub text: String,
 }
 
@@ -294,22 +276,21 @@ fn patch_api_version(raw: &str, new: &str) -> Option<String> {
     done.then_some(out)
 }
 
-/// Strips a leading `---` line; the exporter writes its own separators.
-fn without_separator(raw: &str) -> String {
-    let mut text = match raw.split_once('\n') {
-        Some((first, rest)) if first.trim_end() == "---" => rest.to_string(),
-        _ => raw.to_string(),
-    };
+/// A document's text as an exported object: no byte order mark, ending in a
+/// line break of its own kind.
+fn object_text(raw: &str, eol: Eol) -> String {
+    let mut text = split_bom(raw).1.to_string();
     if !text.ends_with('\n') {
-        text.push('\n');
+        text.push_str(eol.as_str());
     }
     text
 }
 
 /// Every object of a file, for export. ServiceEntries and DestinationRules get
 /// `api_version` when one is given; other kinds pass through unchanged. A
-/// `kind: List` is exported as its items. Untouched documents keep their text
-/// (comments included); edited ones are re-emitted.
+/// `kind: List` is exported as its items (emitted). A plain document is exported
+/// as it would be saved: untouched ones keep their text, edited ones are
+/// patched in place like a save, so both keep their comments.
 pub fn export_objects(
     file: &SourceFile,
     api_version: Option<ApiVersion>,
@@ -324,6 +305,7 @@ pub fn export_objects(
                 message: err.message.clone(),
             });
         }
+        let eol = Eol::of(&doc.raw).unwrap_or_else(|| file_eol(file));
         for item in &doc.items {
             let resource = match &item.resource {
                 Ok(r) => r,
@@ -339,32 +321,30 @@ pub fn export_objects(
             let wanted = api_version
                 .filter(|_| resource.is_istio())
                 .map(ApiVersion::group_version);
-            let plain = item.list_index.is_none() && !doc.dirty;
-            let from_raw = if plain {
+            let from_doc = if item.list_index.is_none() {
+                let saved = render_document(file, doc)?;
                 match &wanted {
-                    Some(v) if v != resource.api_version() => {
-                        patch_api_version(&without_separator(&doc.raw), v)
-                    }
-                    _ => Some(without_separator(&doc.raw)),
+                    Some(v) if v != resource.api_version() => patch_api_version(&saved, v),
+                    _ => Some(saved),
                 }
             } else {
                 None
             };
-            let text = match from_raw {
+            let text = match from_doc {
                 Some(t) => t,
                 None => {
                     let mut r = resource.clone();
                     if let Some(v) = api_version {
                         r.set_api_version(v);
                     }
-                    emit(&resource_value(&r, file, doc)?, file, doc)?
+                    eol.apply(&emit(&resource_value(&r, file, doc)?, file, doc)?)
                 }
             };
             out.push(ExportedObject {
                 kind: item.kind.clone(),
                 name: item.name.clone(),
                 namespace: item.namespace.clone(),
-                text,
+                text: object_text(&text, eol),
             });
         }
     }
@@ -372,15 +352,23 @@ pub fn export_objects(
 }
 
 /// Joins objects into one multi-document stream.
+/// Joins objects into one multi-document stream; a separator is written (in the
+/// next object's line ending) before every object after the first that does not
+/// start with its own.
 pub fn join_stream(objects: &[ExportedObject]) -> String {
     let mut out = String::new();
     for (i, o) in objects.iter().enumerate() {
-        if i > 0 {
-            out.push_str("---\n");
+        if i > 0 && !starts_with_separator(&o.text) {
+            out.push_str("---");
+            out.push_str(Eol::of(&o.text).unwrap_or(Eol::Lf).as_str());
         }
         out.push_str(&o.text);
     }
     out
+}
+
+fn starts_with_separator(text: &str) -> bool {
+    text.lines().next().is_some_and(|l| is_marker(l, "---"))
 }
 
 fn file_stem_part(s: &str) -> String {
