@@ -101,7 +101,7 @@ fn status_has_addresses(status: Option<&Value>) -> bool {
 fn conflicting_protocols(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
     let mut index: BTreeMap<(String, String, u32), Vec<(usize, String)>> = BTreeMap::new();
     for (i, (e, se)) in ses.iter().enumerate() {
-        for scope in export_scopes(&se.spec.export_to, &e.id.namespace) {
+        for scope in export_scopes(&se.spec.export_to, e.id.namespace) {
             for host in se.spec.hosts() {
                 for port in &se.spec.ports {
                     index
@@ -235,7 +235,7 @@ fn unknown_hosts_and_subsets(
     let pods = pods_with_labels(entries);
     for (e, dr) in drs {
         let host = dr.spec.host.as_deref().unwrap_or("");
-        let Some(found) = registry.lookup(&e.id.namespace, &dr.spec.export_to, host, &suffix)
+        let Some(found) = registry.lookup(e.id.namespace, &dr.spec.export_to, host, &suffix)
         else {
             out.push(e, Severity::Warning, "IST0174", "spec.host", format!(
                 "host {host} matches no ServiceEntry or Service visible from namespace {}: this rule configures nothing; check the spelling, or add the ServiceEntry (or the Service's manifest) to the files analyzed",
@@ -340,7 +340,7 @@ impl HostRegistry {
             selectors: Vec::new(),
         };
         for e in entries {
-            let ns = e.id.namespace.as_str();
+            let ns = e.id.namespace;
             match e.resource {
                 Resource::ServiceEntry(se) => {
                     let selector: BTreeMap<String, String> = se

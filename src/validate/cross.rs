@@ -21,8 +21,8 @@ fn named(e: &Entry) -> String {
     e.named()
 }
 
-fn namespace(id: &super::ResourceId) -> &str {
-    &id.namespace
+fn namespace<'a>(id: &super::scope::EntryId<'a>) -> &'a str {
+    id.namespace
 }
 
 /// Pairs of entries (earlier, later) that share a host or a TCP port without
@@ -323,7 +323,7 @@ fn plaintext_to_tls_ports(
             let originated = drs.iter().any(|(d, dr)| {
                 let host = dr.spec.host.as_deref().unwrap_or("");
                 se.spec.hosts().iter().any(|h| hosts_match(h, host))
-                    && Visibility::of(&dr.spec.export_to, &d.id.namespace).contains(&e.id.namespace)
+                    && Visibility::of(&dr.spec.export_to, d.id.namespace).contains(e.id.namespace)
                     && originates_tls(dr, number)
             });
             if !originated {

@@ -7,10 +7,29 @@ use crate::model::{DestinationRule, Resource, ServiceEntry};
 use crate::yaml::{PositionIndex, Revision, Workspace};
 use std::collections::{HashMap, HashSet};
 
+/// Which object an entry is, borrowed from the workspace (no copies per run).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryId<'a> {
+    pub kind: &'a str,
+    /// As written, or `default`.
+    pub namespace: &'a str,
+    pub name: &'a str,
+}
+
+impl EntryId<'_> {
+    pub fn to_resource_id(self) -> ResourceId {
+        ResourceId {
+            kind: self.kind.to_string(),
+            namespace: self.namespace.to_string(),
+            name: self.name.to_string(),
+        }
+    }
+}
+
 /// One object of the workspace that parsed, of any kind.
 pub struct Entry<'a> {
     pub site: Site,
-    pub id: ResourceId,
+    pub id: EntryId<'a>,
     /// The file and first line of the resource's document, for messages that name it.
     pub path: &'a std::path::Path,
     pub line: usize,
@@ -61,10 +80,10 @@ pub fn entries(ws: &Workspace) -> Vec<Entry<'_>> {
                         document: di,
                         item: Some(ii),
                     },
-                    id: ResourceId {
-                        kind: item.kind.clone(),
-                        namespace: item.namespace.clone().unwrap_or_else(|| "default".into()),
-                        name: item.name.clone(),
+                    id: EntryId {
+                        kind: &item.kind,
+                        namespace: item.namespace.as_deref().unwrap_or("default"),
+                        name: &item.name,
                     },
                     path: &file.path,
                     line: doc.line,
@@ -205,7 +224,7 @@ impl<'w, 'c> Out<'w, 'c> {
             diagnostic: Diagnostic {
                 severity,
                 code: code.to_string(),
-                resource: at.id.clone(),
+                resource: at.id.to_resource_id(),
                 path: path.to_string(),
                 message,
                 source: self.source,
