@@ -375,3 +375,38 @@ fn verbose_logs_the_loader_to_stderr_only_when_asked() {
         ))
     );
 }
+
+#[test]
+fn the_window_icon_and_desktop_file_are_shipped() {
+    let icon = egress_studio::app::window_icon().expect("icon decodes");
+    assert_eq!((icon.width, icon.height), (256, 256));
+    assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let desktop = std::fs::read_to_string(root.join("assets/egress-studio.desktop")).unwrap();
+    for line in [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Exec=egress-studio %F",
+        "Icon=egress-studio",
+    ] {
+        assert!(desktop.lines().any(|l| l == line), "{line}");
+    }
+    let svg = std::fs::read_to_string(root.join("assets/egress-studio.svg")).unwrap();
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+}
+
+#[test]
+fn the_pre_commit_hook_is_defined() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let hooks: Vec<serde_yaml::Value> = serde_yaml::from_str(&text).unwrap();
+    let hook = hooks
+        .iter()
+        .find(|h| h["id"].as_str() == Some("egress-studio-validate"))
+        .unwrap();
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    assert_eq!(hook["entry"].as_str(), Some("egress-studio validate"));
+    assert_eq!(hook["files"].as_str(), Some(r"\.(ya?ml)$"));
+}
