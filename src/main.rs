@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    cli::init_logging(args.verbose);
     match args.command {
         Some(command) => ExitCode::from(cli::run(command)),
         None => match egress_studio::app::run(args.files) {

@@ -392,3 +392,28 @@ fn analyzer_findings_show_their_source_filter_and_follow_the_mesh_config() {
     assert!(h.query_by_label_contains("IST0134").is_none());
     assert!(h.query_by_label_contains("REGISTRY_ONLY").is_some());
 }
+
+#[test]
+fn hovering_a_finding_shows_what_its_code_means() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: dup}\nspec: {hosts: [dup.example.com], resolution: DNS, ports: [{number: 443, name: https, protocol: TLS}, {number: 8443, name: https, protocol: TLS}]}\n",
+    )
+    .unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(std::slice::from_ref(&path));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    h.run();
+    assert!(h.query_by_label_contains("How to fix").is_none());
+    h.get_by_label_contains("SE11 (admission)").hover();
+    h.run();
+    h.run();
+    assert!(
+        h.query_by_label_contains("How to fix: Give each port a unique name")
+            .is_some()
+    );
+}

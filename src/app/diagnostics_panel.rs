@@ -91,7 +91,16 @@ impl EgressStudio {
                     let label = egui::Label::new(rich)
                         .truncate()
                         .sense(egui::Sense::click());
-                    if ui.add(label).on_hover_text(&text).clicked() {
+                    // Hovering a finding shows what its code means and how to fix it.
+                    let hover = |ui: &mut Ui| {
+                        ui.set_max_width(640.0);
+                        ui.label(&text);
+                        if let Some(e) = validate::explain::lookup(&d.diagnostic.code) {
+                            ui.separator();
+                            ui.label(e.render());
+                        }
+                    };
+                    if ui.add(label).on_hover_ui(hover).clicked() {
                         jump = Some((d.at, d.diagnostic.path.clone()));
                     }
                 }

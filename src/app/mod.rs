@@ -434,6 +434,19 @@ impl EgressStudio {
 }
 
 /// Opens the window. Files that fail to open are reported inside it.
+/// The application icon (`assets/egress-studio-256.png`, drawn from the SVG beside
+/// it), for the window and the task bar.
+pub fn window_icon() -> Option<egui::IconData> {
+    let png = include_bytes!("../../assets/egress-studio-256.png");
+    match eframe::icon_data::from_png_bytes(png) {
+        Ok(icon) => Some(icon),
+        Err(e) => {
+            log::warn!("the window icon could not be decoded: {e}");
+            None
+        }
+    }
+}
+
 pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
     let settings_path = Settings::default_path();
     let settings = settings_path
@@ -446,6 +459,13 @@ pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
             .with_title("egress-studio")
             .with_drag_and_drop(true),
         ..Default::default()
+    };
+    let options = match window_icon() {
+        Some(icon) => eframe::NativeOptions {
+            viewport: options.viewport.with_icon(std::sync::Arc::new(icon)),
+            ..options
+        },
+        None => options,
     };
     eframe::run_native(
         "egress-studio",

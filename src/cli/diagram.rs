@@ -15,14 +15,24 @@ pub struct DiagramArgs {
     /// Dark colours instead of light.
     #[arg(long)]
     pub dark: bool,
-    /// Manifests; `-` reads standard input.
+    /// Skip files and folders matching GLOB (repeatable; see `validate --help`).
+    #[arg(long, value_name = "GLOB", value_parser = crate::yaml::walk::Glob::parse)]
+    pub exclude: Vec<crate::yaml::walk::Glob>,
+    /// Manifests: files, folders (every *.yaml and *.yml below) or `-` for standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
 
 pub fn run(args: &DiagramArgs) -> u8 {
     let mut workspace = Workspace::default();
-    for path in &args.files {
+    let paths = match crate::yaml::walk::expand(&args.files, &args.exclude) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    for path in &paths {
         match SourceFile::read(path) {
             Ok(f) => workspace.files.push(f),
             Err(e) => {

@@ -19,7 +19,10 @@ pub struct ExportArgs {
     /// Write one multi-document file here instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Manifests to export; `-` reads standard input.
+    /// Skip files and folders matching GLOB (repeatable; see `validate --help`).
+    #[arg(long, value_name = "GLOB", value_parser = crate::yaml::walk::Glob::parse)]
+    pub exclude: Vec<crate::yaml::walk::Glob>,
+    /// Manifests to export: files, folders (every *.yaml and *.yml below) or `-` for standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }
@@ -44,7 +47,14 @@ impl From<ApiVersionArg> for ApiVersion {
 pub fn run(args: &ExportArgs) -> u8 {
     let version = args.api_version.map(ApiVersion::from);
     let mut objects = Vec::new();
-    for path in &args.files {
+    let paths = match crate::yaml::walk::expand(&args.files, &args.exclude) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    for path in &paths {
         let file = match SourceFile::read(path) {
             Ok(f) => f,
             Err(e) => {

@@ -1,11 +1,18 @@
-//! The headless commands: `validate`, `analyze`, `probe`, `diagram`, `export`.
+//! The headless commands: `validate`, `analyze`, `probe`, `diagram`, `export`,
+//! and the ones that describe the tool: `explain`, `completions`, `manpage`.
 //! Same engine as the GUI.
 
 mod diagram;
 mod export;
+mod meta;
 pub mod output;
 pub mod probe;
+mod report;
+mod sarif;
 mod validate;
+
+pub use meta::init_logging;
+pub use report::ReportFormat;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -20,7 +27,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(
     name = "egress-studio",
-    version,
+    version = meta::version_text(),
     about = "Design, validate and export Istio egress (ServiceEntry, DestinationRule)",
     long_about = "Design, validate and export Istio egress: ServiceEntry and DestinationRule.\n\n\
                   With no subcommand, opens FILE... in the desktop editor.",
@@ -31,6 +38,9 @@ pub struct Cli {
     pub command: Option<Command>,
     /// Files to open in the editor.
     pub files: Vec<PathBuf>,
+    /// Log what the loader and the probe do to standard error (RUST_LOG, e.g. `egress_studio=trace`, overrides).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +55,12 @@ pub enum Command {
     Diagram(diagram::DiagramArgs),
     /// Write manifests out: one multi-document stream (stdout or -o FILE) or one file per resource (--split DIR).
     Export(export::ExportArgs),
+    /// What a diagnostic code means, why Istio or the API server judges it so, the release where it matters, how to fix it, with an example.
+    Explain(meta::ExplainArgs),
+    /// Print a shell completion script to standard output, e.g. `egress-studio completions bash > /etc/bash_completion.d/egress-studio`.
+    Completions(meta::CompletionsArgs),
+    /// Print the man page (roff) to standard output, e.g. `egress-studio manpage > egress-studio.1`.
+    Manpage,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -62,5 +78,8 @@ pub fn run(command: Command) -> u8 {
         Command::Export(args) => export::run(&args),
         Command::Probe(args) => probe::run(&args),
         Command::Diagram(args) => diagram::run(&args),
+        Command::Explain(args) => meta::explain(&args),
+        Command::Completions(args) => meta::completions(&args),
+        Command::Manpage => meta::manpage(),
     }
 }

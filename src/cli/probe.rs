@@ -35,7 +35,10 @@ pub struct ProbeArgs {
     /// A concrete name to probe for wildcard ServiceEntry hosts (e.g. api.example.com for *.example.com).
     #[arg(long, value_name = "NAME")]
     pub wildcard_host: Option<String>,
-    /// Manifests (their ServiceEntries are probed with the matching DestinationRules) or HOST:PORT.
+    /// Skip files and folders matching GLOB (repeatable; see `validate --help`).
+    #[arg(long, value_name = "GLOB", value_parser = crate::yaml::walk::Glob::parse)]
+    pub exclude: Vec<crate::yaml::walk::Glob>,
+    /// Manifests or folders of them (their ServiceEntries are probed with the matching DestinationRules) or HOST:PORT.
     #[arg(required = true)]
     pub inputs: Vec<String>,
 }
@@ -64,14 +67,21 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
     for input in &args.inputs {
         let p = Path::new(input);
         if input == "-" || p.exists() {
-            let file = SourceFile::read(p).map_err(|e| e.to_string())?;
-            if let Some(err) = file.documents.iter().find_map(|d| d.error.as_ref()) {
-                return Err(format!(
-                    "{input}:{}:{}: {}",
-                    err.pos.line, err.pos.column, err.message
-                ));
+            for path in crate::yaml::walk::expand(&[p.to_path_buf()], &args.exclude)
+                .map_err(|e| e.to_string())?
+            {
+                let file = SourceFile::read(&path).map_err(|e| e.to_string())?;
+                if let Some(err) = file.documents.iter().find_map(|d| d.error.as_ref()) {
+                    return Err(format!(
+                        "{}:{}:{}: {}",
+                        path.display(),
+                        err.pos.line,
+                        err.pos.column,
+                        err.message
+                    ));
+                }
+                workspace.files.push(file);
             }
-            workspace.files.push(file);
         } else {
             let mut t =
                 Target::parse_host_port(input).map_err(|e| format!("{e} (and no such file)"))?;

@@ -258,6 +258,12 @@ impl Prober {
             };
             report.dns.addresses()
         };
+        log::debug!(
+            "probe {}:{}: DNS {}",
+            target.host,
+            target.port,
+            report.dns.summary()
+        );
         if addresses.is_empty() {
             report.problems.push(format!(
                 "{} did not resolve: {}",
@@ -285,6 +291,12 @@ impl Prober {
             }
             report.tcp.push(attempt);
         }
+        log::debug!(
+            "probe {}:{}: TCP connected: {}",
+            target.host,
+            target.port,
+            stream.is_some()
+        );
         let Some(stream) = stream else {
             report.problems.push(format!(
                 "no address of {} accepted a TCP connection on port {}",
@@ -297,6 +309,13 @@ impl Prober {
             return report;
         }
         let tls = tls::handshake(stream, target, &self.options).await;
+        log::debug!(
+            "probe {}:{}: TLS ok: {} {}",
+            target.host,
+            target.port,
+            tls.ok,
+            tls.problems().join("; ")
+        );
         report.problems.extend(tls.problems());
         report.ok = tls.ok;
         report.tls = Some(tls);

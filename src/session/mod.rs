@@ -458,8 +458,7 @@ impl Session {
         let on_disk = if self.file_states[i].untitled {
             String::new()
         } else {
-            std::fs::read_to_string(&f.path)
-                .map_err(|e| format!("{}: {e}", f.display_path()))?
+            std::fs::read_to_string(&f.path).map_err(|e| format!("{}: {e}", f.display_path()))?
         };
         let now = f.render().map_err(|e| e.to_string())?;
         Ok(crate::yaml::line_diff(&on_disk, &now))

@@ -235,8 +235,7 @@ fn unknown_hosts_and_subsets(
     let pods = pods_with_labels(entries);
     for (e, dr) in drs {
         let host = dr.spec.host.as_deref().unwrap_or("");
-        let Some(found) = registry.lookup(e.id.namespace, &dr.spec.export_to, host, &suffix)
-        else {
+        let Some(found) = registry.lookup(e.id.namespace, &dr.spec.export_to, host, &suffix) else {
             out.push(e, Severity::Warning, "IST0174", "spec.host", format!(
                 "host {host} matches no ServiceEntry or Service visible from namespace {}: this rule configures nothing; check the spelling, or add the ServiceEntry (or the Service's manifest) to the files analyzed",
                 e.id.namespace

@@ -15,6 +15,7 @@ pub mod blocks;
 mod cross;
 mod destination_rule;
 mod diagnostic;
+pub mod explain;
 mod export_to;
 mod load_balancer;
 pub mod mesh;

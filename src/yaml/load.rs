@@ -233,7 +233,14 @@ impl SourceFile {
                 .map_err(io)?;
             buf
         };
-        SourceFile::from_bytes(path.to_path_buf(), bytes)
+        let size = bytes.len();
+        let file = SourceFile::from_bytes(path.to_path_buf(), bytes)?;
+        log::debug!(
+            "read {shown}: {size} bytes, {} documents, {} objects",
+            file.document_count(),
+            file.items().count()
+        );
+        Ok(file)
     }
 
     /// Splits and parses bytes that claim to come from `path`.

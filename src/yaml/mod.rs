@@ -17,6 +17,7 @@ mod locate;
 mod patch;
 mod split;
 pub mod tree;
+pub mod walk;
 pub use patch::patch;
 mod write;
 
