@@ -111,6 +111,14 @@ pub struct Notice {
     pub text: String,
 }
 
+/// The resource list's rows for (session version, filter, collapsed files).
+type ListCache = (
+    u64,
+    String,
+    std::collections::HashSet<usize>,
+    std::rc::Rc<Vec<panels::ListRow>>,
+);
+
 /// The desktop app: a [`Session`] plus view state only (tabs, dialogs, notices,
 /// caches of what is drawn, settings).
 pub struct EgressStudio {
@@ -139,12 +147,7 @@ pub struct EgressStudio {
     title: String,
     background: (Sender<Background>, Receiver<Background>),
     ctx: Option<egui::Context>,
-    list_cache: Option<(
-        u64,
-        String,
-        std::collections::HashSet<usize>,
-        Vec<panels::ListRow>,
-    )>,
+    list_cache: Option<ListCache>,
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
     collapsed_files: std::collections::HashSet<usize>,
     pub bottom_tab: BottomTab,

@@ -282,9 +282,10 @@ impl EgressStudio {
         });
     }
 
-    /// The rows of the resource list, rebuilt only when the workspace, the filter
-    /// or the collapsed groups change.
-    fn list_rows(&mut self) -> Vec<ListRow> {
+    /// The rows of the resource list, rebuilt only when the session's version, the
+    /// filter or the collapsed groups change. Rows hold no text: the few visible
+    /// ones are labelled when drawn, so a rebuild costs little at 10,000 resources.
+    fn list_rows(&mut self) -> std::rc::Rc<Vec<ListRow>> {
         if let Some((g, f, c, rows)) = &self.list_cache
             && *g == self.session.version()
             && *f == self.filter
@@ -296,43 +297,20 @@ impl EgressStudio {
         let needle = self.filter.to_lowercase();
         let mut rows = Vec::new();
         for (fi, file) in self.session.workspace.files.iter().enumerate() {
-            let dirty = if self.session.file_states[fi].is_dirty() {
-                " •"
-            } else {
-                ""
-            };
-            let name = file
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| file.display_path());
-            let collapsed = self.collapsed_files.contains(&fi);
-            rows.push(ListRow::File {
-                file: fi,
-                text: format!("{} {name}{dirty}", if collapsed { "+" } else { "-" }),
-            });
-            if collapsed {
+            rows.push(ListRow::File { file: fi });
+            if self.collapsed_files.contains(&fi) {
                 continue;
             }
             for (di, doc) in file.documents.iter().enumerate() {
-                if let Some(err) = &doc.error {
-                    let site = Site {
-                        file: fi,
-                        document: di,
-                        item: None,
-                    };
-                    let text = format!(
-                        "E document {} (line {}): {}",
-                        doc.ordinal + 1,
-                        err.pos.line,
-                        err.message
-                    );
+                if doc.error.is_some() {
                     rows.push(ListRow::Item {
-                        site,
-                        text,
+                        site: Site {
+                            file: fi,
+                            document: di,
+                            item: None,
+                        },
                         severity: Some(Severity::Error),
                         other: false,
-                        hover: err.message.clone(),
                     });
                     continue;
                 }
@@ -342,33 +320,29 @@ impl EgressStudio {
                         document: di,
                         item: Some(ii),
                     };
-                    let kind_short = match item.kind.as_str() {
-                        "ServiceEntry" => "SE",
-                        "DestinationRule" => "DR",
-                        other => other,
-                    };
-                    let ns = item.namespace.as_deref().unwrap_or("default");
-                    let hay =
-                        format!("{} {} {} {}", item.kind, kind_short, item.name, ns).to_lowercase();
-                    if !needle.is_empty() && !hay.contains(&needle) {
-                        continue;
+                    if !needle.is_empty() {
+                        let ns = item.namespace.as_deref().unwrap_or("default");
+                        let hay = format!(
+                            "{} {} {} {}",
+                            item.kind,
+                            kind_short(&item.kind),
+                            item.name,
+                            ns
+                        )
+                        .to_lowercase();
+                        if !hay.contains(&needle) {
+                            continue;
+                        }
                     }
-                    let severity = worst.get(&site).copied().filter(|s| *s > Severity::Info);
-                    let badge = match severity {
-                        Some(s) => severity_icon(s),
-                        None if item.is_istio() => "ok",
-                        None => "·",
-                    };
                     rows.push(ListRow::Item {
                         site,
-                        text: format!("{badge} {kind_short} {} ({ns})", item.name),
-                        severity,
+                        severity: worst.get(&site).copied().filter(|s| *s > Severity::Info),
                         other: !item.is_istio(),
-                        hover: format!("{} {}/{} — line {}", item.kind, ns, item.name, doc.line),
                     });
                 }
             }
         }
+        let rows = std::rc::Rc::new(rows);
         self.list_cache = Some((
             self.session.version(),
             self.filter.clone(),
@@ -376,6 +350,65 @@ impl EgressStudio {
             rows.clone(),
         ));
         rows
+    }
+
+    /// A row's label and hover text, made when the row is visible.
+    fn row_text(&self, row: &ListRow) -> (String, String) {
+        let ws = &self.session.workspace;
+        match row {
+            ListRow::File { file } => {
+                let Some(f) = ws.files.get(*file) else {
+                    return (String::new(), String::new());
+                };
+                let dirty = if self.session.file_states[*file].is_dirty() {
+                    " •"
+                } else {
+                    ""
+                };
+                let name = f
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| f.display_path());
+                let sign = if self.collapsed_files.contains(file) {
+                    "+"
+                } else {
+                    "-"
+                };
+                (format!("{sign} {name}{dirty}"), "Collapse or expand".into())
+            }
+            ListRow::Item { site, severity, .. } => {
+                let Some(doc) = ws
+                    .files
+                    .get(site.file)
+                    .and_then(|f| f.documents.get(site.document))
+                else {
+                    return (String::new(), String::new());
+                };
+                if let Some(err) = &doc.error {
+                    let text = format!(
+                        "E document {} (line {}): {}",
+                        doc.ordinal + 1,
+                        err.pos.line,
+                        err.message
+                    );
+                    return (text, err.message.clone());
+                }
+                let Some(item) = site.item.and_then(|i| doc.items.get(i)) else {
+                    return (String::new(), String::new());
+                };
+                let ns = item.namespace.as_deref().unwrap_or("default");
+                let badge = match severity {
+                    Some(s) => severity_icon(*s),
+                    None if item.is_istio() => "ok",
+                    None => "·",
+                };
+                (
+                    format!("{badge} {} {} ({ns})", kind_short(&item.kind), item.name),
+                    format!("{} {}/{} — line {}", item.kind, ns, item.name, doc.line),
+                )
+            }
+        }
     }
 
     fn resource_list(&mut self, ui: &mut Ui) {
@@ -409,11 +442,12 @@ impl EgressStudio {
                 // One line per row: show_rows relies on equal heights; hover shows all.
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for row in &rows[range] {
+                    let (text, hover) = self.row_text(row);
                     match row {
-                        ListRow::File { file, text } => {
+                        ListRow::File { file } => {
                             if ui
                                 .selectable_label(false, RichText::new(text).strong())
-                                .on_hover_text("Collapse or expand")
+                                .on_hover_text(hover)
                                 .clicked()
                             {
                                 toggle = Some(*file);
@@ -421,10 +455,8 @@ impl EgressStudio {
                         }
                         ListRow::Item {
                             site,
-                            text,
                             severity,
                             other,
-                            hover,
                         } => {
                             let mut rich = RichText::new(format!("   {text}"));
                             if let Some(s) = severity {
@@ -560,13 +592,19 @@ impl EgressStudio {
 pub enum ListRow {
     File {
         file: usize,
-        text: String,
     },
     Item {
         site: Site,
-        text: String,
         severity: Option<Severity>,
         other: bool,
-        hover: String,
     },
+}
+
+/// `SE`, `DR`, or the kind as written.
+fn kind_short(kind: &str) -> &str {
+    match kind {
+        "ServiceEntry" => "SE",
+        "DestinationRule" => "DR",
+        other => other,
+    }
 }
