@@ -33,6 +33,7 @@ fn probe(c: &mut Criterion) {
             },
             addresses: Vec::new(),
             origin: "bench".into(),
+            ..Default::default()
         })
         .collect();
     let mut group = c.benchmark_group("probe");
