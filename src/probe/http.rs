@@ -173,7 +173,8 @@ pub fn plaintext_problem(r: &HttpReport, target: &Target) -> Option<Problem> {
     let why = target
         .policy
         .iter()
-        .find(|p| p.contains("plaintext"))
+        .find(|p| p.contains("merge rule"))
+        .or_else(|| target.policy.iter().find(|p| p.contains("plaintext")))
         .cloned()
         .unwrap_or_else(|| "no TLS applies to this port".into());
     Some(Problem::new(

@@ -177,3 +177,38 @@ pub fn tcp_problem(attempts: &[TcpAttempt], host: &str, port: u16) -> Problem {
         "check the port and the path to the server",
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptor_shortage_is_local_not_remote() {
+        let e = std::io::Error::from_raw_os_error(libc::EMFILE);
+        assert!(matches!(tcp_outcome(&e), TcpOutcome::LocalResource(_)));
+        let attempts = [TcpAttempt {
+            address: "192.0.2.1:443".into(),
+            outcome: tcp_outcome(&e),
+            elapsed_ms: 0.0,
+        }];
+        let p = tcp_problem(&attempts, "api.example.com", 443);
+        assert_eq!(p.class, ProblemClass::LocalResourceLimit);
+        assert!(p.change.contains("ulimit"));
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(tcp_outcome(&refused), TcpOutcome::Refused);
+    }
+
+    #[test]
+    fn concurrency_fits_the_limit() {
+        // Whatever this machine's limit, the clamp never exceeds the request
+        // and never drops to zero.
+        let c = clamp_concurrency(100_000, 50);
+        assert!(c.concurrency >= 1 && c.concurrency <= 100_000);
+        assert!(c.dns_concurrency <= 50 && c.dns_concurrency >= 1);
+        if let Some(limit) = descriptor_limit() {
+            assert!(
+                (c.concurrency as u64) * FDS_PER_TARGET as u64 <= limit.max(FDS_PER_TARGET as u64)
+            );
+        }
+    }
+}
