@@ -311,3 +311,33 @@ async fn text_reports_have_no_debug_output_and_each_fail_says_what_to_change() {
     );
     assert_eq!(expired.tls.as_ref().unwrap().name_check, NameCheck::Match);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_origination_on_a_tcp_port_without_sni_sends_none_and_checks_no_name() {
+    let (dns, _server) = dns_server().await;
+    let f = fixture().await;
+    let se: egress_studio::model::ServiceEntry = serde_yaml::from_str(&format!(
+        "metadata: {{name: db, namespace: pay}}\nspec:\n  hosts: [wrong.example.test]\n  ports: [{{number: 5432, name: tcp, protocol: TCP, targetPort: {}}}]\n  resolution: STATIC\n  endpoints: [{{address: 127.0.0.1}}]\n",
+        f.good
+    ))
+    .unwrap();
+    let dr: egress_studio::model::DestinationRule = serde_yaml::from_str(&format!(
+        "metadata: {{name: db, namespace: pay}}\nspec:\n  host: wrong.example.test\n  trafficPolicy: {{tls: {{mode: SIMPLE, caCertificates: {}}}}}\n",
+        f.server_ca.display()
+    ))
+    .unwrap();
+    let targets =
+        egress_studio::probe::targets::for_service_entry(&se, &[&dr], &Default::default(), None);
+    assert!(targets[0].tls.no_sni);
+    let r = Prober::new(options(dns)).probe(&targets[0]).await;
+    let tls = r.tls.as_ref().unwrap();
+    assert_eq!(tls.sni_sent, None);
+    // The certificate is for api.example.test, not the host: Envoy would not check.
+    assert_eq!(tls.name_check, NameCheck::NotChecked);
+    assert!(r.ok, "{}", r.text());
+    assert!(
+        r.text().contains("sends no SNI and checks no name"),
+        "{}",
+        r.text()
+    );
+}

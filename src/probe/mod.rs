@@ -70,6 +70,9 @@ pub struct TlsSettings {
     pub client_certificate: Option<PathBuf>,
     pub private_key: Option<PathBuf>,
     pub insecure_skip_verify: bool,
+    /// Send no SNI: the sidecar originates TLS on a non-HTTP port without `sni`
+    /// (Envoy's auto SNI takes the HTTP Host header, so there is none).
+    pub no_sni: bool,
 }
 
 impl std::fmt::Debug for TlsSettings {
@@ -83,6 +86,7 @@ impl std::fmt::Debug for TlsSettings {
             .field("client_certificate", &self.client_certificate)
             .field("private_key", &self.private_key.as_ref().map(|_| "<set>"))
             .field("insecure_skip_verify", &self.insecure_skip_verify)
+            .field("no_sni", &self.no_sni)
             .finish()
     }
 }
@@ -145,7 +149,7 @@ impl Target {
     /// current only while the configuration still yields the same key.
     pub fn key(&self) -> String {
         format!(
-            "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}",
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{}|{:?}",
             self.host,
             self.port,
             self.mode,
@@ -155,6 +159,7 @@ impl Target {
             self.tls.client_certificate,
             self.tls.private_key,
             self.tls.insecure_skip_verify,
+            self.tls.no_sni,
             self.addresses,
             self.protocol,
             self.http,
@@ -200,8 +205,12 @@ impl Target {
         }
     }
 
-    /// The SNI the sidecar would send: the DR's `sni`, else the host when it is a name.
+    /// The SNI the sidecar would send: the DR's `sni`, else the host when it is a
+    /// name (none at all when [`TlsSettings::no_sni`]).
     pub fn effective_sni(&self) -> Option<String> {
+        if self.tls.no_sni {
+            return None;
+        }
         self.tls.sni.clone().filter(|s| !s.is_empty()).or_else(|| {
             self.host
                 .parse::<IpAddr>()

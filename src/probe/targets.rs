@@ -119,11 +119,15 @@ pub fn for_service_entry(
             if tls.map(ClientTlsSettings::mode) == Some(TlsMode::IstioMutual) {
                 policy.push("ISTIO_MUTUAL uses the mesh's own certificates: the probe cannot present them and handshakes without a client certificate".into());
             }
-            let settings =
+            let mut settings =
                 match tls.filter(|_| matches!(mode, ProbeMode::Simple | ProbeMode::Mutual)) {
                     Some(t) => settings_of(t, se, mode, paths),
                     None => TlsSettings::default(),
                 };
+            // Envoy's auto SNI takes the HTTP Host header: none on other ports.
+            settings.no_sni = matches!(mode, ProbeMode::Simple | ProbeMode::Mutual)
+                && settings.sni.is_none()
+                && !is_http(&protocol);
             let http = (is_http(&protocol)
                 && (mode != ProbeMode::Passthrough || protocol == "HTTPS"))
                 .then(|| "/".to_string());
@@ -131,7 +135,7 @@ pub fn for_service_entry(
                 let mut tls = settings.clone();
                 // Dialling an endpoint (a name or an address): the SNI and the Host
                 // header stay the service host.
-                if (h != dial_host || !addresses.is_empty()) && tls.sni.is_none() {
+                if (h != dial_host || !addresses.is_empty()) && tls.sni.is_none() && !tls.no_sni {
                     tls.sni = Some(dial_host.clone());
                 }
                 out.push(Target {
@@ -182,6 +186,7 @@ fn settings_of(
         client_certificate: local(&t.client_certificate),
         private_key: local(&t.private_key),
         insecure_skip_verify: t.insecure_skip_verify.unwrap_or(false),
+        no_sni: false,
     };
     if let Some(cred) = t.credential_name.as_deref().filter(|c| !c.is_empty()) {
         // credentialName (with a workloadSelector): the secret's files are expected

@@ -84,14 +84,17 @@ pub async fn handshake(
             return (report, None);
         }
     };
-    if matches!(server_name, ServerName::DnsName(_)) {
+    if matches!(server_name, ServerName::DnsName(_)) && !target.tls.no_sni {
         report.sni_sent = target.effective_sni();
     }
     let recorder = Arc::new(Recorder::new(provider.clone()));
     let client_cert = Arc::new(ClientCert::new(identity));
     let ticket = Arc::new(Notify::new());
     let config = match config(&provider, &recorder, &client_cert, &ticket, &report) {
-        Ok(c) => c,
+        Ok(mut c) => {
+            c.enable_sni = !target.tls.no_sni;
+            c
+        }
         Err(e) => {
             report.problems.push(Problem::new(
                 ProblemClass::TlsError,
@@ -218,13 +221,16 @@ fn server_name(target: &Target) -> Result<ServerName<'static>, Problem> {
             "set the DestinationRule's sni to a DNS name",
         )
     };
-    match target.effective_sni() {
-        Some(name) => ServerName::try_from(name.clone()).map_err(|_| invalid(&name)),
-        None => target
-            .host
-            .parse::<std::net::IpAddr>()
-            .map(|ip| ServerName::IpAddress(ip.into()))
-            .map_err(|_| invalid(&target.host)),
+    // Without SNI the name still identifies the server to the verifier.
+    let name = target
+        .tls
+        .sni
+        .clone()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| target.host.clone());
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => Ok(ServerName::IpAddress(ip.into())),
+        Err(_) => ServerName::try_from(name.clone()).map_err(|_| invalid(&name)),
     }
 }
 
@@ -468,6 +474,11 @@ fn check_names(report: &mut TlsReport, target: &Target) {
         report.name_check = NameCheck::NotChecked;
         report.notes.push(
             "sni is set and there are no subjectAltNames: the sidecar checks the chain but not the name".into(),
+        );
+    } else if target.tls.no_sni {
+        report.name_check = NameCheck::NotChecked;
+        report.notes.push(
+            "no sni and no subjectAltNames on a non-HTTP port: the sidecar sends no SNI and checks no name (auto SNI and SAN come from the HTTP Host header); set sni and subjectAltNames".into(),
         );
     } else {
         report.names_checked = vec![target.host.clone()];
