@@ -280,3 +280,53 @@ fn a_low_descriptor_limit_clamps_concurrency_and_says_so() {
     assert_eq!(lines[30]["summary"]["targets"], 30);
     drop(rt);
 }
+
+#[test]
+fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says_so() {
+    let se: ServiceEntry = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  hosts: [api.example.test]\n  ports: [{number: 443, name: https, protocol: HTTPS}]\n  resolution: DNS\n",
+    )
+    .unwrap();
+    let dr: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  workloadSelector: {matchLabels: {app: client}}\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner}}\n",
+    )
+    .unwrap();
+    let paths = PathMap {
+        entries: vec![("credential:partner".into(), "/local/partner".into())],
+    };
+    let t = &for_service_entry(&se, &[&dr], &paths, None)[0];
+    assert_eq!(t.mode, ProbeMode::Mutual);
+    assert_eq!(
+        t.tls.client_certificate.as_deref(),
+        Some(std::path::Path::new("/local/partner/cert"))
+    );
+    assert_eq!(
+        t.tls.private_key.as_deref(),
+        Some(std::path::Path::new("/local/partner/key"))
+    );
+    // Without the selector the same rule leaves sidecars in plaintext; the app's
+    // own TLS (HTTPS port) is then passed through.
+    let no_selector: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner}}\n",
+    )
+    .unwrap();
+    let t = &for_service_entry(&se, &[&no_selector], &paths, None)[0];
+    assert_eq!(t.mode, ProbeMode::Passthrough);
+    assert!(
+        t.policy
+            .iter()
+            .any(|p| p.contains("without workloadSelector")),
+        "{:?}",
+        t.policy
+    );
+    let istio: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n",
+    )
+    .unwrap();
+    let t = &for_service_entry(&se, &[&istio], &paths, None)[0];
+    assert!(
+        t.policy.iter().any(|p| p.contains("cannot present")),
+        "{:?}",
+        t.policy
+    );
+}

@@ -341,3 +341,22 @@ async fn tls_origination_on_a_tcp_port_without_sni_sends_none_and_checks_no_name
         r.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_ca_certificates_the_sidecar_trust_is_the_machine_store() {
+    let (dns, _server) = dns_server().await;
+    let f = fixture().await;
+    let r = Prober::new(options(dns))
+        .probe(&target(f.good, ProbeMode::Simple, TlsSettings::default()))
+        .await;
+    let tls = r.tls.as_ref().unwrap();
+    let os_loaded = tls
+        .verdicts
+        .iter()
+        .any(|v| v.source == "os" && v.verdict != Verdict::Unavailable);
+    assert_eq!(tls.sidecar_trust, if os_loaded { "os" } else { "mozilla" });
+    // The test CA is in neither: unknown issuer, with the CA to add.
+    assert_eq!(classes(&r), [ProblemClass::UnknownIssuer], "{}", r.text());
+    assert!(r.problems[0].change.contains("caCertificates"));
+    assert!(r.problems[0].change.contains("Probe Server CA"));
+}

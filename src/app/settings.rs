@@ -22,6 +22,8 @@ pub struct Settings {
     /// Per workspace (its files), sidecar path prefix → local folder, for probing
     /// with a DR's certificate files.
     pub path_maps: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// Height of the bottom panel (diagnostics, probe reports) as last resized.
+    pub bottom_panel_height: Option<f32>,
 }
 
 impl Settings {
