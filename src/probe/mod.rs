@@ -50,13 +50,13 @@ impl ProbeMode {
         !matches!(self, ProbeMode::Tcp)
     }
 
-    /// For people: `plaintext`, `TLS from the app`, `TLS SIMPLE`, `mutual TLS`.
+    /// For people: `plaintext`, `TLS from the app, passed through`, …
     pub fn words(self) -> &'static str {
         match self {
             ProbeMode::Tcp => "plaintext",
-            ProbeMode::Passthrough => "TLS from the app (passed through)",
-            ProbeMode::Simple => "TLS originated by the sidecar (SIMPLE)",
-            ProbeMode::Mutual => "mutual TLS originated by the sidecar (MUTUAL)",
+            ProbeMode::Passthrough => "TLS from the app, passed through",
+            ProbeMode::Simple => "TLS originated by the sidecar, SIMPLE",
+            ProbeMode::Mutual => "mutual TLS originated by the sidecar, MUTUAL",
         }
     }
 }

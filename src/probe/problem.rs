@@ -75,6 +75,17 @@ pub struct Problem {
     pub change: String,
 }
 
+impl ProblemClass {
+    /// The probe could not judge (its own limit), as opposed to a failure the
+    /// sidecar would hit.
+    pub fn is_probe_limit(self) -> bool {
+        matches!(
+            self,
+            ProblemClass::CertificateTooLarge | ProblemClass::ClientCertificateNoVerdict
+        )
+    }
+}
+
 impl Problem {
     pub fn new(class: ProblemClass, message: impl Into<String>, change: impl Into<String>) -> Self {
         Problem {

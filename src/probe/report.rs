@@ -71,14 +71,9 @@ impl ProbeReport {
     /// Sets the outcome from the problems: OK without any, UNKNOWN when the only
     /// ones are the probe's own limits, else FAIL.
     pub fn conclude(&mut self) {
-        use super::problem::ProblemClass;
         self.outcome = if self.problems.is_empty() {
             Outcome::Ok
-        } else if self
-            .problems
-            .iter()
-            .all(|p| p.class == ProblemClass::CertificateTooLarge)
-        {
+        } else if self.problems.iter().all(|p| p.class.is_probe_limit()) {
             Outcome::Unknown
         } else {
             Outcome::Fail

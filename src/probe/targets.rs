@@ -23,9 +23,9 @@ impl PathMap {
     pub fn parse_entry(s: &str) -> Result<(String, PathBuf), String> {
         let (a, b) = s
             .split_once('=')
-            .ok_or_else(|| format!("{s:?}: expected SIDECAR=LOCAL"))?;
+            .ok_or_else(|| format!("\"{s}\": expected SIDECAR=LOCAL"))?;
         if a.is_empty() || b.is_empty() {
-            return Err(format!("{s:?}: expected SIDECAR=LOCAL"));
+            return Err(format!("\"{s}\": expected SIDECAR=LOCAL"));
         }
         Ok((a.trim_end_matches('/').to_string(), PathBuf::from(b)))
     }

@@ -18,7 +18,12 @@ impl ProbeReport {
             let _ = writeln!(s, "  note    {n}");
         }
         for p in &self.problems {
-            let _ = writeln!(s, "  FAIL    {}", p.message);
+            let label = if p.class.is_probe_limit() {
+                "UNKNOWN"
+            } else {
+                "FAIL   "
+            };
+            let _ = writeln!(s, "  {label} {}", p.message);
             let _ = writeln!(s, "          what to change: {}", p.change);
         }
         s
@@ -38,7 +43,7 @@ impl ProbeReport {
             t.host.clone()
         };
         format!(
-            "{verdict} {host}:{} ({}) — {} — {} ms",
+            "{verdict} {host}:{}: {} — {} — {} ms",
             t.port,
             t.mode.words(),
             t.origin,
@@ -209,15 +214,14 @@ impl ProbeReport {
             .verdicts
             .iter()
             .map(|v| {
-                format!(
-                    "{}: {}{}",
-                    source_words(&v.source),
-                    v.verdict.words(),
-                    v.detail
-                        .as_deref()
-                        .map(|d| format!(" ({d})"))
-                        .unwrap_or_default()
-                )
+                let words = v.verdict.words();
+                let said = match v.detail.as_deref() {
+                    // "expired on DATE" says "expired" already.
+                    Some(d) if d.starts_with(words) => d.to_string(),
+                    Some(d) => format!("{words} ({d})"),
+                    None => words.to_string(),
+                };
+                format!("{}: {said}", source_words(&v.source))
             })
             .collect();
         let _ = writeln!(s, "  trust   {}", verdicts.join("; "));

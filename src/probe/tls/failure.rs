@@ -10,8 +10,22 @@ use crate::probe::{ProbeMode, Target};
 use rustls::{AlertDescription, InvalidMessage, PeerIncompatible};
 use std::time::Duration;
 
-const CHECK_WITH_OPENSSL: &str =
-    "check the server with `openssl s_client -connect HOST:PORT -servername SNI`";
+/// How to look at the server with another TLS stack.
+fn openssl_check(target: &Target) -> String {
+    let host = if target.host.contains(':') {
+        format!("[{}]", target.host)
+    } else {
+        target.host.clone()
+    };
+    let sni = target
+        .effective_sni()
+        .map(|s| format!(" -servername {s}"))
+        .unwrap_or_else(|| " -noservername".into());
+    format!(
+        "check the server with `openssl s_client -connect {host}:{}{sni}`",
+        target.port
+    )
+}
 
 pub fn timeout(d: Duration) -> Problem {
     Problem::new(
@@ -41,7 +55,7 @@ pub fn handshake_error(
     client_cert: &ClientCert,
 ) -> Problem {
     let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
-        return io_failure(e);
+        return io_failure(e, target);
     };
     match inner {
         rustls::Error::AlertReceived(d)
@@ -60,28 +74,31 @@ pub fn handshake_error(
             Problem::new(
                 ProblemClass::CertificateTooLarge,
                 "the server's certificate message is larger than 64 KiB, the most the probe can read; Envoy (BoringSSL) reads up to 100 KiB, so the probe cannot judge this server",
-                format!("{CHECK_WITH_OPENSSL}, or make the server send a shorter chain"),
+                format!(
+                    "{}, or make the server send a shorter chain",
+                    openssl_check(target)
+                ),
             )
         }
         rustls::Error::InvalidMessage(_) => not_tls(target),
-        rustls::Error::PeerIncompatible(p) => incompatible(p),
+        rustls::Error::PeerIncompatible(p) => incompatible(p, target),
         rustls::Error::PeerMisbehaved(m) => Problem::new(
             ProblemClass::TlsError,
             format!(
                 "the server broke the TLS protocol ({})",
                 words(&format!("{m:?}"))
             ),
-            CHECK_WITH_OPENSSL,
+            openssl_check(target),
         ),
         other => Problem::new(
             ProblemClass::TlsError,
             format!("the TLS handshake failed: {other}"),
-            CHECK_WITH_OPENSSL,
+            openssl_check(target),
         ),
     }
 }
 
-fn io_failure(e: &std::io::Error) -> Problem {
+fn io_failure(e: &std::io::Error, target: &Target) -> Problem {
     match e.kind() {
         std::io::ErrorKind::UnexpectedEof => Problem::new(
             ProblemClass::ClosedDuringHandshake,
@@ -96,7 +113,7 @@ fn io_failure(e: &std::io::Error) -> Problem {
         _ => Problem::new(
             ProblemClass::TlsError,
             format!("the TLS handshake failed: {e}"),
-            CHECK_WITH_OPENSSL,
+            openssl_check(target),
         ),
     }
 }
@@ -130,7 +147,8 @@ fn alert(d: AlertDescription, target: &Target) -> Problem {
                     "the server refused the handshake (alert {name}): usually no cipher suite or key exchange in common"
                 ),
                 format!(
-                    "enable an ECDHE AES-GCM or ChaCha20 suite on the server; {CHECK_WITH_OPENSSL}"
+                    "enable an ECDHE AES-GCM or ChaCha20 suite on the server; {}",
+                    openssl_check(target)
                 ),
             )
         }
@@ -145,12 +163,12 @@ fn alert(d: AlertDescription, target: &Target) -> Problem {
         _ => Problem::new(
             ProblemClass::AlertReceived,
             format!("the server refused the handshake (alert {name})"),
-            CHECK_WITH_OPENSSL,
+            openssl_check(target),
         ),
     }
 }
 
-fn incompatible(p: &PeerIncompatible) -> Problem {
+fn incompatible(p: &PeerIncompatible, target: &Target) -> Problem {
     match p {
         PeerIncompatible::ServerDoesNotSupportTls12Or13
         | PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig
@@ -169,7 +187,8 @@ fn incompatible(p: &PeerIncompatible) -> Problem {
                 words(&format!("{p:?}"))
             ),
             format!(
-                "enable an ECDHE AES-GCM or ChaCha20 suite on the server; {CHECK_WITH_OPENSSL}"
+                "enable an ECDHE AES-GCM or ChaCha20 suite on the server; {}",
+                openssl_check(target)
             ),
         ),
         other => Problem::new(
@@ -178,7 +197,7 @@ fn incompatible(p: &PeerIncompatible) -> Problem {
                 "the server's TLS is incompatible ({})",
                 words(&format!("{other:?}"))
             ),
-            CHECK_WITH_OPENSSL,
+            openssl_check(target),
         ),
     }
 }
@@ -238,7 +257,7 @@ pub fn client_auth_problem(v: &ClientAuthReport, target: &Target) -> Option<Prob
                 "the server asked for a client certificate and gave no verdict on it ({})",
                 v.detail.as_deref().unwrap_or("no answer")
             ),
-            format!("{CHECK_WITH_OPENSSL} and a first request"),
+            format!("{} and a first request", openssl_check(target)),
         )),
         _ => None,
     }
@@ -273,18 +292,20 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
         ),
         Verdict::Expired => (
             ProblemClass::Expired,
-            format!(
-                "the server's certificate has expired ({})",
-                detail.unwrap_or_else(|| "expired".into())
-            ),
+            match detail {
+                Some(d) if d.starts_with("expired") => format!("the server's certificate {d}"),
+                Some(d) => format!("in the server's chain, {d}"),
+                None => "the server's certificate has expired".into(),
+            },
             "renew the server's certificate".to_string(),
         ),
         Verdict::NotYetValid => (
             ProblemClass::NotYetValid,
-            format!(
-                "the server's certificate is not valid yet ({})",
-                detail.unwrap_or_else(|| "not yet valid".into())
-            ),
+            match detail {
+                Some(d) if d.starts_with("not valid") => format!("the server's certificate is {d}"),
+                Some(d) => format!("in the server's chain, {d}"),
+                None => "the server's certificate is not valid yet".into(),
+            },
             "check this machine's clock and the certificate's start date".to_string(),
         ),
         Verdict::CaUsedAsLeaf => (
@@ -325,7 +346,10 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
             ProblemClass::UnsupportedAlgorithm,
             "the server's chain uses a signature algorithm the verifier does not support"
                 .to_string(),
-            format!("{CHECK_WITH_OPENSSL}; reissue with ECDSA or RSA-SHA256"),
+            format!(
+                "{}; reissue with ECDSA or RSA-SHA256",
+                openssl_check(target)
+            ),
         ),
         Verdict::Unavailable => (
             ProblemClass::TrustUnavailable,
@@ -345,7 +369,7 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
                 "{source} rejects the server's chain: {}",
                 detail.unwrap_or_else(|| "no reason given".into())
             ),
-            CHECK_WITH_OPENSSL.to_string(),
+            openssl_check(target),
         ),
     };
     Problem::new(class, message, change)

@@ -166,7 +166,7 @@ pub fn judge(
 fn boring_verdict(source: &str, anchors: &Anchors, chain: &Chain) -> TrustVerdict {
     let (verdict, detail) = match boring_path(anchors, chain, now_unix()) {
         Ok(how) => (Verdict::Trusted, Some(how)),
-        Err((v, d)) => (v, Some(d)),
+        Err((v, d)) => (v, Some(d).filter(|d| !d.is_empty())),
     };
     TrustVerdict {
         source: source.into(),
@@ -246,11 +246,7 @@ fn boring_path(anchors: &Anchors, chain: &Chain, now: i64) -> Result<String, Fai
             None => {
                 let self_signed = cert.subject().as_raw() == issuer_raw;
                 return Err(if self_signed && depth == 0 {
-                    (
-                        Verdict::SelfSigned,
-                        "the server's certificate is self-signed and not in this trust source"
-                            .into(),
-                    )
+                    (Verdict::SelfSigned, String::new())
                 } else {
                     (
                         Verdict::UnknownIssuer,
