@@ -60,6 +60,7 @@ async fn dns_answers_chains_and_error_classes() {
         [(IpAddr::from(Ipv6Addr::LOCALHOST), 300)]
     );
     assert!(api.error.is_none());
+    assert!(!api.tcp_fallback, "a small answer fits UDP");
 
     let alias = resolve("alias.example.test").await;
     let hops: Vec<(String, String, u32)> = alias

@@ -172,8 +172,11 @@ pub async fn resolve(
             }
         }
     }
-    // Without EDNS a UDP answer holds 512 bytes; bigger ones come back over TCP.
-    report.tcp_fallback = answer_bytes + 12 + fqdn.len() > 512;
+    // An answer that may not fit a UDP datagram: ask once over UDP ourselves and
+    // record whether the server really set the truncation bit.
+    if answer_bytes + 12 + fqdn.len() > 512 {
+        report.tcp_fallback = udp_truncated(resolver_name, &fqdn, timeout).await;
+    }
     if report.a.is_empty() && report.aaaa.is_empty() {
         let class = match (report.a_error, report.aaaa_error) {
             (Some(DnsErrorClass::Nxdomain), _) | (_, Some(DnsErrorClass::Nxdomain)) => {
@@ -356,4 +359,60 @@ pub fn problem(dns: &DnsReport, host: &str) -> Problem {
         ),
     };
     Problem::new(pc, message, change)
+}
+
+/// The nameserver a resolver named `resolver_name` asks over UDP: the given
+/// `IP:PORT`, else the first of the system's configuration.
+fn udp_server(resolver_name: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = resolver_name.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let (config, _) = hickory_resolver::system_conf::read_system_conf().ok()?;
+    let ns = config.name_servers().first()?;
+    let port = ns.connections.first().map(|c| c.port).unwrap_or(53);
+    Some(SocketAddr::new(ns.ip, port))
+}
+
+/// Whether the server truncates its UDP answer for `fqdn` (A, without EDNS, as
+/// the resolver asks): the TC bit as observed, not guessed from the size.
+async fn udp_truncated(resolver_name: &str, fqdn: &str, timeout: Duration) -> bool {
+    use hickory_resolver::proto::op::{Message, Query};
+    use hickory_resolver::proto::rr::Name;
+    let Some(server) = udp_server(resolver_name) else {
+        return false;
+    };
+    let Ok(name) = Name::from_ascii(fqdn) else {
+        return false;
+    };
+    let mut query = Message::query();
+    query.metadata.recursion_desired = true;
+    query.add_query(Query::query(name, RecordType::A));
+    let Ok(bytes) = query.to_vec() else {
+        return false;
+    };
+    let local: SocketAddr = if server.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    };
+    let exchange = async {
+        let socket = tokio::net::UdpSocket::bind(local).await.ok()?;
+        socket.send_to(&bytes, server).await.ok()?;
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let (n, from) = socket.recv_from(&mut buf).await.ok()?;
+            if from != server {
+                continue;
+            }
+            let reply = Message::from_vec(&buf[..n]).ok()?;
+            if reply.metadata.id == query.metadata.id {
+                return Some(reply.metadata.truncation);
+            }
+        }
+    };
+    tokio::time::timeout(timeout, exchange)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
 }
