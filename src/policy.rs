@@ -89,6 +89,22 @@ impl Effective<'_> {
     }
 }
 
+impl Effective<'_> {
+    /// A short label of plaintext caused by a merge rule, for the diagram.
+    pub fn merge_rule_label(&self) -> Option<String> {
+        let rule = self.rule.map(rule_name).unwrap_or_default();
+        match self.plaintext.as_ref()? {
+            Plaintext::PortLevelReplaces { port } => Some(format!(
+                "plaintext: portLevelSettings {port} replaces the TLS of {rule}"
+            )),
+            Plaintext::CredentialNameWithoutSelector { .. } => Some(format!(
+                "plaintext: credentialName without workloadSelector in {rule}"
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// `namespace/name` of a rule.
 pub fn rule_name(dr: &DestinationRule) -> String {
     format!(

@@ -299,7 +299,7 @@ fn route_of(
             Some(TlsMode::Mutual) => (format!("mTLS MUTUAL -> :{upstream}"), 1),
             Some(TlsMode::IstioMutual) => (format!("ISTIO_MUTUAL -> :{upstream}"), 1),
             _ if app_tls => (format!("TLS passthrough :{number}"), 1),
-            _ => match effective.merge_rule_plaintext() {
+            _ => match effective.merge_rule_label() {
                 Some(why) => (
                     format!("{} :{upstream} ({why})", protocol.to_ascii_uppercase()),
                     0,
