@@ -306,77 +306,84 @@ fn credential_without_selector(
         .map(str::to_string)
 }
 
-/// Finding helper for the cross-resource checks: the ports whose
-/// `portLevelSettings` entry replaces a top-level `tls` without TLS of its own
-/// (top-level TLS does not apply there). `(port, sentence)` per port, for the
-/// rule's top-level policy and each subset's.
-pub fn port_level_replaces_tls(dr: &DestinationRule) -> Vec<(u32, String)> {
+/// A finding for the cross-resource checks: where in the rule, and what to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyFinding {
+    /// Field path inside the DestinationRule, e.g. `spec.trafficPolicy.portLevelSettings[1]`.
+    pub path: String,
+    /// The port concerned, for port-level findings.
+    pub port: Option<u32>,
+    pub message: String,
+}
+
+/// All TLS-bearing policies of a rule with their paths: the top level and each subset's.
+fn policies_of(dr: &DestinationRule) -> Vec<(&TrafficPolicy, String)> {
     let mut out = Vec::new();
-    let mut check = |tp: &TrafficPolicy, where_: &str| {
-        if tp.tls.is_none() {
-            return;
-        }
-        for pl in &tp.port_level_settings {
-            let Some(port) = pl.port.as_ref().and_then(|p| p.number) else {
-                continue;
-            };
-            if pl.tls.is_none() {
-                out.push((
-                    port,
-                    format!(
-                        "port-level settings for port {port} replace the rule's top-level policy{where_}: the top-level TLS does not apply on {port} (add tls to that portLevelSettings entry)"
-                    ),
-                ));
-            }
-        }
-    };
     if let Some(tp) = &dr.spec.traffic_policy {
-        check(tp, "");
+        out.push((tp, "spec.trafficPolicy".to_string()));
     }
-    for s in &dr.spec.subsets {
+    for (i, s) in dr.spec.subsets.iter().enumerate() {
         if let Some(tp) = &s.traffic_policy {
-            check(
-                tp,
-                &format!(" (subset {})", s.name.as_deref().unwrap_or("")),
-            );
+            out.push((tp, format!("spec.subsets[{i}].trafficPolicy")));
         }
     }
     out
 }
 
-/// Finding helper for the cross-resource checks: each TLS block of `dr` with a
-/// `credentialName` that sidecars ignore (no `workloadSelector`), as
-/// `(field path, sentence)`.
-pub fn credential_name_without_selector(dr: &DestinationRule) -> Vec<(String, String)> {
+/// Finding helper: each `portLevelSettings` entry without `tls` in a policy that
+/// has a top-level `tls` — Istio's port-level settings replace the whole policy,
+/// so the top-level TLS does not apply on that port (plaintext).
+pub fn port_level_replaces_tls(dr: &DestinationRule) -> Vec<PolicyFinding> {
+    let mut out = Vec::new();
+    for (tp, base) in policies_of(dr) {
+        if tp.tls.is_none() {
+            continue;
+        }
+        for (j, pl) in tp.port_level_settings.iter().enumerate() {
+            let Some(port) = pl.port.as_ref().and_then(|p| p.number) else {
+                continue;
+            };
+            if pl.tls.is_none() {
+                out.push(PolicyFinding {
+                    path: format!("{base}.portLevelSettings[{j}]"),
+                    port: Some(port),
+                    message: format!(
+                        "port-level settings for port {port} replace the rule's top-level policy: the top-level TLS does not apply on {port} (add tls to this portLevelSettings entry)"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Finding helper: each SIMPLE/MUTUAL TLS block with a `credentialName` (other
+/// than `configmap://`) in a rule without `workloadSelector` — sidecars ignore it
+/// and send plaintext.
+pub fn credential_name_without_selector(dr: &DestinationRule) -> Vec<PolicyFinding> {
     if dr.spec.workload_selector.is_some() {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut check = |tls: Option<&ClientTlsSettings>, path: String| {
+    let mut check = |tls: Option<&ClientTlsSettings>, path: String, port: Option<u32>| {
         if let Some(cred) = credential_without_selector(dr, tls) {
-            out.push((
+            out.push(PolicyFinding {
                 path,
-                format!(
+                port,
+                message: format!(
                     "credentialName {cred} without workloadSelector: sidecars ignore this TLS block and send plaintext (set a workloadSelector, or use file paths)"
                 ),
-            ));
+            });
         }
     };
-    let mut policies: Vec<(&TrafficPolicy, String)> = Vec::new();
-    if let Some(tp) = &dr.spec.traffic_policy {
-        policies.push((tp, "spec.trafficPolicy".into()));
-    }
-    for (i, s) in dr.spec.subsets.iter().enumerate() {
-        if let Some(tp) = &s.traffic_policy {
-            policies.push((tp, format!("spec.subsets[{i}].trafficPolicy")));
-        }
-    }
-    for (tp, base) in policies {
-        check(tp.tls.as_ref(), format!("{base}.tls"));
+    for (tp, base) in policies_of(dr) {
+        check(tp.tls.as_ref(), format!("{base}.tls"), None);
         for (j, pl) in tp.port_level_settings.iter().enumerate() {
+            let port = pl.port.as_ref().and_then(|p| p.number);
             check(
                 pl.tls.as_ref(),
                 format!("{base}.portLevelSettings[{j}].tls"),
+                port,
             );
         }
     }

@@ -128,10 +128,13 @@ spec:
             credential: "api-cred".into()
         })
     );
-    assert_eq!(credential_name_without_selector(&d).len(), 1);
-    assert_eq!(
-        credential_name_without_selector(&d)[0].0,
-        "spec.trafficPolicy.tls"
+    let found = credential_name_without_selector(&d);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].path, "spec.trafficPolicy.tls");
+    assert!(
+        found[0]
+            .message
+            .contains("sidecars ignore this TLS block and send plaintext")
     );
 
     let selected = dr(r#"
@@ -224,11 +227,57 @@ fn port_level_finding_names_each_port_that_loses_tls() {
     let d = dr(TOP_SIMPLE_PORT_POOL);
     let found = port_level_replaces_tls(&d);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].0, 8443);
-    assert!(found[0].1.contains("replace the rule's top-level policy"));
+    assert_eq!(found[0].port, Some(8443));
+    assert_eq!(found[0].path, "spec.trafficPolicy.portLevelSettings[0]");
+    assert!(
+        found[0]
+            .message
+            .contains("replace the rule's top-level policy")
+    );
     // Without top-level TLS there is nothing to lose.
     let plain = dr(
         "metadata: {name: p}\nspec: {host: a.example.com, trafficPolicy: {portLevelSettings: [{port: {number: 80}}]}}",
     );
     assert!(port_level_replaces_tls(&plain).is_empty());
+}
+
+#[test]
+fn findings_name_subset_and_port_level_paths() {
+    let d = dr(r#"
+metadata: {name: api, namespace: app}
+spec:
+  host: api.example.com
+  subsets:
+  - name: v1
+    trafficPolicy:
+      tls: {mode: SIMPLE}
+      portLevelSettings:
+      - port: {number: 443}
+        tls: {mode: SIMPLE, credentialName: v1-cred}
+      - port: {number: 8443}
+        loadBalancer: {simple: ROUND_ROBIN}
+"#);
+    let cred = credential_name_without_selector(&d);
+    assert_eq!(cred.len(), 1);
+    assert_eq!(
+        cred[0].path,
+        "spec.subsets[0].trafficPolicy.portLevelSettings[0].tls"
+    );
+    assert_eq!(cred[0].port, Some(443));
+    let ports = port_level_replaces_tls(&d);
+    assert_eq!(ports.len(), 1);
+    assert_eq!(
+        ports[0].path,
+        "spec.subsets[0].trafficPolicy.portLevelSettings[1]"
+    );
+    // The subset's port-level credentialName applies to port 443 of subset v1 only.
+    let e = effective_tls(&[&d], &q("api.example.com", 443, Some("v1"), "app"));
+    assert!(matches!(
+        e.plaintext,
+        Some(Plaintext::CredentialNameWithoutSelector { .. })
+    ));
+    assert_eq!(
+        effective_tls(&[&d], &q("api.example.com", 443, None, "app")).plaintext,
+        Some(Plaintext::NoTls)
+    );
 }
