@@ -1,5 +1,5 @@
 //! 200 targets on loopback (DNS + TCP + TLS 1.3 + report each), concurrently and
-//! one at a time, against servers started here.
+//! one at a time, and one target alone, against servers started here.
 
 #[path = "../tests/common/fixture.rs"]
 mod fixture;
@@ -33,6 +33,7 @@ fn probe(c: &mut Criterion) {
             },
             addresses: Vec::new(),
             origin: "bench".into(),
+            ..Default::default()
         })
         .collect();
     let mut group = c.benchmark_group("probe");
@@ -59,6 +60,20 @@ fn probe(c: &mut Criterion) {
             })
         });
     }
+    // One target, DNS + TCP + TLS 1.3 + report, with a fresh prober as the CLI has.
+    let one = targets[0].clone();
+    let options = ProbeOptions {
+        dns_server: Some(dns),
+        ..Default::default()
+    };
+    group.bench_function("probe_one_target", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let report = Prober::new(options.clone()).probe(&one).await;
+                assert!(report.ok);
+            })
+        })
+    });
     group.finish();
 }
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod diagram;
 pub mod model;
+pub mod policy;
 pub mod probe;
 pub mod recipes;
 pub mod session;

@@ -93,3 +93,30 @@ fn clicking_a_node_selects_its_resource() {
     let r = h.state().session.selected_resource().unwrap();
     assert_eq!((r.kind(), r.name()), ("ServiceEntry", "partner-bank"));
 }
+
+#[test]
+fn a_port_left_in_plaintext_by_a_merge_rule_has_no_lock_and_names_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("egress.yaml");
+    std::fs::write(
+        &path,
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: partner, namespace: pay}\nspec:\n  hosts: [api.partner.example]\n  ports:\n  - {number: 80, name: http, protocol: HTTP}\n  - {number: 8080, name: http-alt, protocol: HTTP}\n  resolution: DNS\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: partner, namespace: pay}\nspec:\n  host: api.partner.example\n  trafficPolicy:\n    tls: {mode: SIMPLE}\n    portLevelSettings:\n    - port: {number: 8080}\n      connectionPool: {tcp: {maxConnections: 5}}\n",
+    )
+    .unwrap();
+    let ws = Workspace {
+        files: vec![SourceFile::read(&path).unwrap()],
+    };
+    let diags = egress_studio::validate::check(&ws, &Default::default());
+    let graph = diagram::build(&ws, &diags, &Default::default(), &Default::default());
+    let route = &graph.groups["pay"][0];
+    let by_port = |p: u32| route.listeners.iter().find(|l| l.port == p).unwrap();
+    assert_eq!(by_port(80).locks, 1, "{}", by_port(80).wire);
+    let alt = by_port(8080);
+    assert_eq!(alt.locks, 0);
+    assert!(
+        alt.wire.contains("portLevelSettings 8080 replaces the TLS"),
+        "{}",
+        alt.wire
+    );
+    assert!(alt.wire.contains("pay/partner"), "{}", alt.wire);
+}

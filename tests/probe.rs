@@ -5,8 +5,8 @@ mod common;
 
 use common::fixture::{Fixture, ca, dns_server, fixture};
 use egress_studio::probe::{
-    ClientAuthOutcome, DnsErrorClass, ProbeMode, ProbeOptions, ProbeReport, Prober, Target,
-    TcpOutcome, TlsSettings, Verdict,
+    ClientAuthOutcome, DnsErrorClass, NameCheck, ProbeMode, ProbeOptions, ProbeReport, Prober,
+    ProblemClass, Target, TcpOutcome, TlsSettings, Verdict,
 };
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
@@ -31,6 +31,7 @@ fn target(host: &str, port: u16, mode: ProbeMode, tls: TlsSettings) -> Target {
         tls,
         addresses: Vec::new(),
         origin: "test".into(),
+        ..Default::default()
     }
 }
 
@@ -59,6 +60,7 @@ async fn dns_answers_chains_and_error_classes() {
         [(IpAddr::from(Ipv6Addr::LOCALHOST), 300)]
     );
     assert!(api.error.is_none());
+    assert!(!api.tcp_fallback, "a small answer fits UDP");
 
     let alias = resolve("alias.example.test").await;
     let hops: Vec<(String, String, u32)> = alias
@@ -122,10 +124,15 @@ async fn dns_answers_chains_and_error_classes() {
         .await;
     assert!(!r.ok);
     assert!(
-        r.problems[0].contains("did not resolve"),
+        r.problems[0].class == ProblemClass::DnsNxdomain
+            && r.problems[0].message.contains("does not exist in DNS"),
         "{:?}",
         r.problems
     );
+}
+
+fn classes(r: &ProbeReport) -> Vec<ProblemClass> {
+    r.problems.iter().map(|p| p.class).collect()
 }
 
 fn simple(ca: &Path) -> TlsSettings {
@@ -172,14 +179,16 @@ async fn tls_simple_verdicts() {
         .await;
     assert!(r.ok, "{:#?}", r);
     let tls = r.tls.as_ref().unwrap();
-    assert_eq!(tls.version.as_deref(), Some("TLSv1_3"));
-    assert!(tls.cipher_suite.as_deref().unwrap().starts_with("TLS13_"));
-    assert_eq!(tls.alpn.as_deref(), Some("h2"));
+    assert_eq!(tls.version.as_deref(), Some("TLS 1.3"));
+    assert!(tls.cipher_suite.as_deref().unwrap().starts_with("TLS_"));
+    // Envoy offers no ALPN when it originates TLS on a non-HTTP/2 port.
+    assert!(tls.alpn_offered.is_empty());
+    assert_eq!(tls.alpn, None);
     assert_eq!(tls.sni_sent.as_deref(), Some("api.example.test"));
     assert_eq!(tls.sidecar_trust, "destination_rule_ca");
     assert_eq!(verdict(&r, "destination_rule_ca"), Verdict::Trusted);
     assert_eq!(verdict(&r, "mozilla"), Verdict::UnknownIssuer);
-    assert!(tls.name_match);
+    assert_eq!(tls.name_check, NameCheck::Match);
     let leaf = &tls.chain[0];
     assert!((88..=90).contains(&leaf.days_left), "{}", leaf.days_left);
     assert_eq!(leaf.key_type, "EC P-256");
@@ -221,7 +230,7 @@ async fn tls_simple_verdicts() {
     t.tls.subject_alt_names = vec!["a.b.wild.example.test".into()];
     let r = prober.probe(&t).await;
     assert!(!r.ok);
-    assert!(!r.tls.as_ref().unwrap().name_match);
+    assert_eq!(r.tls.as_ref().unwrap().name_check, NameCheck::NoMatch);
     t.tls.subject_alt_names = vec!["api.example.test".into()];
     assert!(prober.probe(&t).await.ok);
 
@@ -265,7 +274,7 @@ async fn mutual_tls_over_1_3_and_1_2() {
     let (dns, _server) = dns_server().await;
     let f = fixture().await;
     let prober = Prober::new(options(dns));
-    for (port, version) in [(f.mtls13, "TLSv1_3"), (f.mtls12, "TLSv1_2")] {
+    for (port, version) in [(f.mtls13, "TLS 1.3"), (f.mtls12, "TLS 1.2")] {
         let r = prober
             .probe(&target(
                 "api.example.test",
@@ -348,17 +357,7 @@ async fn hostile_servers() {
         ))
         .await;
     assert!(!r.ok);
-    assert!(
-        r.tls
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .starts_with("timeout"),
-        "{:?}",
-        r.tls
-    );
+    assert_eq!(classes(&r), [ProblemClass::HandshakeTimeout]);
     let r = prober
         .probe(&target(
             "127.0.0.1",
@@ -368,17 +367,8 @@ async fn hostile_servers() {
         ))
         .await;
     assert!(!r.ok);
-    assert!(
-        r.tls
-            .as_ref()
-            .unwrap()
-            .error
-            .as_deref()
-            .unwrap()
-            .starts_with("not TLS"),
-        "{:?}",
-        r.tls
-    );
+    assert_eq!(classes(&r), [ProblemClass::NotTls]);
+    assert!(r.problems[0].change.contains("plaintext"));
     // A closed port is refused.
     let closed = TcpListener::bind("127.0.0.1:0")
         .await
@@ -395,6 +385,7 @@ async fn hostile_servers() {
         ))
         .await;
     assert_eq!(r.tcp[0].outcome, TcpOutcome::Refused);
+    assert_eq!(classes(&r), [ProblemClass::TcpRefused]);
     assert!(!r.ok);
 }
 
@@ -447,7 +438,7 @@ fn service_entry_and_destination_rule_from_yaml_end_to_end() {
     assert_eq!(t["target"]["mode"], "mutual");
     assert_eq!(t["target"]["sni"], "api.example.test");
     assert_eq!(t["tls"]["client_auth"]["outcome"], "accepted");
-    assert_eq!(t["tls"]["name_match"], true);
+    assert_eq!(t["tls"]["name_check"], "match");
     assert_eq!(t["ok"], true);
     assert_eq!(json["summary"]["ok"], 1);
     // Without the mapping the sidecar paths do not exist here: bad client files, exit 1.

@@ -173,10 +173,22 @@ impl EgressStudio {
         }
 
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::bottom("diagnostics")
+        // Tall enough to read a whole probe report; the height the user sets is kept.
+        let default_height = self
+            .settings
+            .bottom_panel_height
+            .unwrap_or_else(|| (ui.available_height() * 0.4).max(260.0));
+        let bottom = egui::Panel::bottom("diagnostics")
             .resizable(true)
-            .default_size(150.0)
+            .default_size(default_height)
             .show(ui, |ui| self.bottom_panel(ui));
+        let height = bottom.response.rect.height().round();
+        let resized = ui.input(|i| i.pointer.any_released())
+            && (height - default_height.round()).abs() >= 1.0;
+        if resized {
+            self.settings.bottom_panel_height = Some(height);
+            self.persist_settings();
+        }
         egui::Panel::left("resources")
             .resizable(true)
             .default_size(270.0)

@@ -338,43 +338,9 @@ impl EgressStudio {
                     };
                     let stale =
                         !current.contains(&key) && !target.origin.ends_with("typed by hand");
-                    let mark = if report.ok { "OK  " } else { "FAIL" };
-                    let dns = if report.dns.error.is_some() {
-                        "dns x"
-                    } else {
-                        "dns ok"
-                    };
-                    let tcp = if report
-                        .tcp
-                        .iter()
-                        .any(|a| a.outcome == crate::probe::TcpOutcome::Connected)
-                    {
-                        "tcp ok"
-                    } else {
-                        "tcp x"
-                    };
-                    let tls = match &report.tls {
-                        None => String::new(),
-                        Some(t) => {
-                            let issuer = t
-                                .chain
-                                .first()
-                                .map(|c| c.issuer.clone())
-                                .unwrap_or_default();
-                            let days = t
-                                .chain
-                                .first()
-                                .map(|c| format!(", {} days left", c.days_left))
-                                .unwrap_or_default();
-                            format!(" | tls {} {issuer}{days}", if t.ok { "ok" } else { "x" })
-                        }
-                    };
                     let mut head = RichText::new(format!(
-                        "{mark} {}:{} ({:?}) | {dns} | {tcp}{tls} | {} ms{}",
-                        report.target.host,
-                        report.target.port,
-                        report.target.mode,
-                        report.elapsed_ms,
+                        "{}{}",
+                        report.headline(),
                         if stale {
                             " | stale: config changed"
                         } else {
@@ -392,8 +358,7 @@ impl EgressStudio {
                         .id_salt(("probe", key.as_str()))
                         .show(ui, |ui| {
                             ui.label(RichText::new(report.text()).monospace());
-                            let service_port = report.target.port;
-                            let cmd = target.in_mesh_check(&ns, service_port);
+                            let cmd = target.in_mesh_check(&ns);
                             ui.horizontal(|ui| {
                                 ui.label(RichText::new(&cmd).monospace().small());
                                 if ui.small_button("Copy in-mesh check").clicked() {

@@ -24,6 +24,8 @@ pub struct Settings {
     pub path_maps: std::collections::BTreeMap<String, Vec<(String, String)>>,
     /// Per workspace (its files), the MeshConfig file analysis reads.
     pub mesh_configs: std::collections::BTreeMap<String, PathBuf>,
+    /// Height of the bottom panel (diagnostics, probe reports) as last resized.
+    pub bottom_panel_height: Option<f32>,
 }
 
 impl Settings {

@@ -46,13 +46,6 @@ macro_rules! outln {
     };
 }
 
-/// `print!` to standard output through [`stdout`].
-macro_rules! out {
-    ($($arg:tt)*) => {
-        $crate::cli::output::stdout(&format!($($arg)*))
-    };
-}
-
 /// `eprintln!` through [`stderr`].
 macro_rules! errln {
     ($($arg:tt)*) => {
@@ -60,4 +53,4 @@ macro_rules! errln {
     };
 }
 
-pub(crate) use {errln, out, outln};
+pub(crate) use {errln, outln};

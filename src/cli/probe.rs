@@ -1,26 +1,40 @@
-//! `egress-studio probe`.
+//! `egress-studio probe`: builds targets from manifests (or HOST:PORT), probes
+//! them and prints each target as it finishes — text for people, one JSON
+//! document, or JSON lines — with a progress line on stderr when it is a terminal.
 
-use super::output::{errln, out, outln};
-use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, Output};
+use super::output::{errln, outln};
+use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
+use crate::probe::problem::plural;
 use crate::probe::targets::{self, PathMap};
-use crate::probe::{ProbeOptions, ProbeReport, Prober, Target};
+use crate::probe::{AddressPolicy, Outcome, ProbeOptions, ProbeReport, Prober, Target};
 use crate::yaml::{SourceFile, Workspace};
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde::Serialize;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProbeOutput {
+    /// For people, like `curl -v`.
+    Text,
+    /// One JSON document at the end.
+    Json,
+    /// One JSON object per target as it finishes, then a summary object.
+    Jsonl,
+}
+
 #[derive(Debug, Args)]
 pub struct ProbeArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Output::Text)]
-    pub output: Output,
-    /// Timeout of each stage (DNS, connect, handshake) in milliseconds; a target gets three times this.
+    #[arg(long, value_enum, default_value_t = ProbeOutput::Text)]
+    pub output: ProbeOutput,
+    /// Timeout of each stage (DNS, connect, handshake, HTTP) in milliseconds; a target gets three times this once it starts.
     #[arg(long, default_value_t = 3000)]
     pub timeout_ms: u64,
-    /// Targets probed at once.
+    /// Targets probed at once (lowered to fit the open-files limit, with a note).
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
     /// Use this nameserver (UDP and TCP) instead of the system's.
@@ -38,6 +52,18 @@ pub struct ProbeArgs {
     /// Skip files and folders matching GLOB (repeatable; see `validate --help`).
     #[arg(long, value_name = "GLOB", value_parser = crate::yaml::walk::Glob::parse)]
     pub exclude: Vec<crate::yaml::walk::Glob>,
+    /// Send one HTTP request after connecting on HOST:PORT targets too (HTTP ports always get one).
+    #[arg(long)]
+    pub http: bool,
+    /// The path of the HTTP request (HEAD), e.g. /healthz.
+    #[arg(long, value_name = "PATH", default_value = "/")]
+    pub http_path: String,
+    /// Dial these addresses even inside the always-refused ranges (169.254.0.0/16, fe80::/10, fd00:ec2::254/128). Repeatable.
+    #[arg(long = "allow-addresses", value_name = "CIDR", value_parser = AddressPolicy::parse_cidr)]
+    pub allow_addresses: Vec<ipnet::IpNet>,
+    /// Never dial these addresses (repeatable), e.g. 10.0.0.0/8.
+    #[arg(long = "deny-addresses", value_name = "CIDR", value_parser = AddressPolicy::parse_cidr)]
+    pub deny_addresses: Vec<ipnet::IpNet>,
     /// Manifests or folders of them (their ServiceEntries are probed with the matching DestinationRules) or HOST:PORT.
     #[arg(required = true)]
     pub inputs: Vec<String>,
@@ -54,6 +80,7 @@ struct Summary {
     targets: usize,
     ok: usize,
     failed: usize,
+    unknown: usize,
     elapsed_ms: f64,
 }
 
@@ -85,7 +112,9 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
         } else {
             let mut t =
                 Target::parse_host_port(input).map_err(|e| format!("{e} (and no such file)"))?;
-            t.tls.ca_certificates = None;
+            if args.http {
+                t.http = Some(args.http_path.clone());
+            }
             out.push(t);
         }
     }
@@ -98,7 +127,8 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
         .collect();
     for r in workspace.resources() {
         if let crate::model::Resource::ServiceEntry(se) = r.resource {
-            let t = targets::for_service_entry(se, &rules, &paths, args.wildcard_host.as_deref());
+            let mut t =
+                targets::for_service_entry(se, &rules, &paths, args.wildcard_host.as_deref());
             if t.is_empty()
                 && se.spec.hosts().iter().any(|h| h.starts_with('*'))
                 && args.wildcard_host.is_none()
@@ -107,6 +137,11 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
                     "note: ServiceEntry {} has wildcard hosts; give --wildcard-host NAME to probe one",
                     se.metadata.name.as_deref().unwrap_or("")
                 );
+            }
+            for target in &mut t {
+                if target.http.is_some() || args.http {
+                    target.http = Some(args.http_path.clone());
+                }
             }
             out.extend(t);
         }
@@ -132,8 +167,12 @@ pub fn run(args: &ProbeArgs) -> u8 {
         stage_timeout: stage,
         target_timeout: stage * 3,
         concurrency: args.concurrency.max(1),
-        dns_concurrency: args.concurrency.clamp(1, 8),
+        dns_concurrency: args.concurrency.clamp(1, 16),
         extra_ca: args.ca.clone(),
+        addresses: AddressPolicy {
+            allow: args.allow_addresses.clone(),
+            deny: args.deny_addresses.clone(),
+        },
         ..Default::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -148,45 +187,118 @@ pub fn run(args: &ProbeArgs) -> u8 {
         }
     };
     let start = Instant::now();
+    let mut printer = Printer::new(args.output, targets.len());
     let reports = runtime.block_on(async {
         let prober = Arc::new(Prober::new(options));
-        prober.probe_all(&targets).await
+        if let Some(note) = crate::probe::limits::take_clamp_note() {
+            eprintln!("note: {note}");
+        }
+        let mut reports: Vec<Option<ProbeReport>> = vec![None; targets.len()];
+        prober
+            .probe_each(&targets, |i, r| {
+                printer.one(&r);
+                reports[i] = Some(r);
+            })
+            .await;
+        reports.into_iter().flatten().collect::<Vec<_>>()
     });
     let elapsed_ms = crate::probe::ms(start);
-    let ok = reports.iter().filter(|r| r.ok).count();
-    match args.output {
-        Output::Json => {
-            let report = JsonReport {
-                targets: &reports,
-                summary: Summary {
-                    targets: reports.len(),
-                    ok,
-                    failed: reports.len() - ok,
-                    elapsed_ms,
-                },
-            };
-            match serde_json::to_string_pretty(&report) {
-                Ok(s) => outln!("{s}"),
-                Err(e) => {
-                    errln!("error: {e}");
-                    return EXIT_BAD_INPUT;
+    printer.finish(&reports, elapsed_ms)
+}
+
+/// Prints reports as they come, and the summary.
+struct Printer {
+    output: ProbeOutput,
+    total: usize,
+    done: usize,
+    progress: bool,
+}
+
+impl Printer {
+    fn new(output: ProbeOutput, total: usize) -> Printer {
+        Printer {
+            output,
+            total,
+            done: 0,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn one(&mut self, r: &ProbeReport) {
+        self.done += 1;
+        let mut out = std::io::stdout().lock();
+        match self.output {
+            ProbeOutput::Text => {
+                self.clear_progress();
+                let _ = write!(out, "{}", r.text());
+            }
+            ProbeOutput::Jsonl => {
+                if let Ok(line) = serde_json::to_string(r) {
+                    let _ = writeln!(out, "{line}");
                 }
             }
+            ProbeOutput::Json => {}
         }
-        Output::Text => {
-            for r in &reports {
-                out!("{}", r.text());
-            }
-            outln!(
-                "{} targets: {ok} ok, {} failed ({elapsed_ms} ms) — probed from this machine",
-                reports.len(),
-                reports.len() - ok
+        let _ = out.flush();
+        if self.progress {
+            eprint!(
+                "\r{} of {} probed",
+                self.done,
+                plural(self.total, "target", "targets")
             );
         }
     }
-    if ok == reports.len() {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
+
+    fn clear_progress(&self) {
+        if self.progress {
+            eprint!("\r\x1b[2K");
+        }
+    }
+
+    fn finish(self, reports: &[ProbeReport], elapsed_ms: f64) -> u8 {
+        self.clear_progress();
+        let count = |o: Outcome| reports.iter().filter(|r| r.outcome == o).count();
+        let summary = Summary {
+            targets: reports.len(),
+            ok: count(Outcome::Ok),
+            failed: count(Outcome::Fail),
+            unknown: count(Outcome::Unknown),
+            elapsed_ms,
+        };
+        let all_ok = summary.ok == summary.targets;
+        match self.output {
+            ProbeOutput::Json => {
+                let report = JsonReport {
+                    targets: reports,
+                    summary,
+                };
+                match serde_json::to_string_pretty(&report) {
+                    Ok(s) => outln!("{s}"),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return EXIT_BAD_INPUT;
+                    }
+                }
+            }
+            ProbeOutput::Jsonl => {
+                if let Ok(s) = serde_json::to_string(&serde_json::json!({ "summary": summary })) {
+                    outln!("{s}");
+                }
+            }
+            ProbeOutput::Text => {
+                let unknown = if summary.unknown > 0 {
+                    format!(", {} unknown", summary.unknown)
+                } else {
+                    String::new()
+                };
+                outln!(
+                    "{}: {} ok, {} failed{unknown} ({elapsed_ms} ms) — probed from this machine",
+                    plural(summary.targets, "target", "targets"),
+                    summary.ok,
+                    summary.failed,
+                );
+            }
+        }
+        if all_ok { EXIT_OK } else { EXIT_FINDINGS }
     }
 }

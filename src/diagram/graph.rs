@@ -3,8 +3,9 @@
 //! policies. No egui.
 
 use crate::model::{DestinationRule, Resource, ServiceEntry, TlsMode};
+use crate::policy::{Query, effective_tls};
 use crate::probe::ProbeReport;
-use crate::probe::targets::{rule_for, tls_for_port};
+use crate::probe::targets::rule_for;
 use crate::validate::{Located, Severity, Site};
 use crate::yaml::Workspace;
 use std::collections::{BTreeMap, HashMap};
@@ -275,7 +276,18 @@ fn route_of(
         let number = port.number.unwrap_or(0);
         let protocol = port.protocol.clone().unwrap_or_else(|| "sniffed".into());
         let upstream = port.target_port.filter(|t| *t > 0).unwrap_or(number);
-        let tls = rule.and_then(|d| tls_for_port(d, number));
+        // The TLS the sidecar really gets here (port-level replacement, credentialName rule).
+        let effective = effective_tls(
+            rule_refs,
+            &Query {
+                host: &first_host,
+                port: number,
+                subset: None,
+                client_namespace: &ns,
+                service_namespace: Some(&ns),
+            },
+        );
+        let tls = effective.tls.as_ref();
         let app_tls = matches!(protocol.to_ascii_uppercase().as_str(), "TLS" | "HTTPS");
         let (wire, locks) = match tls.map(|t| t.mode()) {
             Some(TlsMode::Simple) => {
@@ -287,7 +299,13 @@ fn route_of(
             Some(TlsMode::Mutual) => (format!("mTLS MUTUAL -> :{upstream}"), 1),
             Some(TlsMode::IstioMutual) => (format!("ISTIO_MUTUAL -> :{upstream}"), 1),
             _ if app_tls => (format!("TLS passthrough :{number}"), 1),
-            _ => (format!("{} :{upstream}", protocol.to_ascii_uppercase()), 0),
+            _ => match effective.merge_rule_label() {
+                Some(why) => (
+                    format!("{} :{upstream} ({why})", protocol.to_ascii_uppercase()),
+                    0,
+                ),
+                None => (format!("{} :{upstream}", protocol.to_ascii_uppercase()), 0),
+            },
         };
         let double_tls = app_tls
             && matches!(
@@ -326,7 +344,7 @@ fn route_of(
                     .tls
                     .as_ref()
                     .and_then(|t| t.client_auth.as_ref())
-                    .map(|c| format!("{:?}", c.outcome).to_lowercase()),
+                    .map(|c| crate::probe::problem::words(&format!("{:?}", c.outcome))),
                 stale: !current.contains(&t.key()),
             });
         listeners.push(Listener {

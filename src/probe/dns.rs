@@ -1,6 +1,7 @@
 //! DNS with hickory-resolver: A and AAAA separately with TTLs, the CNAME chain,
 //! and error classes; no cache, no hosts file, no search list.
 
+use super::problem::{Problem, ProblemClass};
 use super::report::{Answer, CnameHop, DnsErrorClass, DnsReport};
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
@@ -77,7 +78,13 @@ fn classify(e: &NetError) -> (DnsErrorClass, String) {
         NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => DnsErrorClass::Refused,
         NetError::Dns(DnsError::ResponseCode(ResponseCode::NXDomain)) => DnsErrorClass::Nxdomain,
         NetError::Timeout => DnsErrorClass::Timeout,
-        _ => DnsErrorClass::Other,
+        NetError::Io(io) => {
+            if let Some(local) = super::limits::local_resource(io) {
+                return (DnsErrorClass::LocalResource, local.to_string());
+            }
+            DnsErrorClass::Failed
+        }
+        _ => DnsErrorClass::Failed,
     };
     (class, e.to_string())
 }
@@ -165,8 +172,11 @@ pub async fn resolve(
             }
         }
     }
-    // Without EDNS a UDP answer holds 512 bytes; bigger ones come back over TCP.
-    report.tcp_fallback = answer_bytes + 12 + fqdn.len() > 512;
+    // An answer that may not fit a UDP datagram: ask once over UDP ourselves and
+    // record whether the server really set the truncation bit.
+    if answer_bytes + 12 + fqdn.len() > 512 {
+        report.tcp_fallback = udp_truncated(resolver_name, &fqdn, timeout).await;
+    }
     if report.a.is_empty() && report.aaaa.is_empty() {
         let class = match (report.a_error, report.aaaa_error) {
             (Some(DnsErrorClass::Nxdomain), _) | (_, Some(DnsErrorClass::Nxdomain)) => {
@@ -181,19 +191,26 @@ pub async fn resolve(
             (Some(DnsErrorClass::Refused), _) | (_, Some(DnsErrorClass::Refused)) => {
                 DnsErrorClass::Refused
             }
-            (Some(DnsErrorClass::Other), _) | (_, Some(DnsErrorClass::Other)) => {
-                DnsErrorClass::Other
+            (Some(DnsErrorClass::LocalResource), _) | (_, Some(DnsErrorClass::LocalResource)) => {
+                DnsErrorClass::LocalResource
+            }
+            (Some(DnsErrorClass::Failed), _) | (_, Some(DnsErrorClass::Failed)) => {
+                DnsErrorClass::Failed
             }
             _ => DnsErrorClass::Nodata,
         };
         // The resolver drops the CNAMEs of a failed answer: walk the chain by hand to
-        // tell a loop or a dangling alias from a plain NXDOMAIN.
-        let (chain, verdict) = walk_cnames(resolver, &fqdn, timeout).await;
+        // tell a loop or a dangling alias from a plain NXDOMAIN. Not after a timeout
+        // or a local error: the walk would only wait again.
+        let (chain, verdict) = match class {
+            DnsErrorClass::Timeout | DnsErrorClass::LocalResource => (Vec::new(), None),
+            _ => walk_cnames(resolver, &fqdn, timeout).await,
+        };
         if !chain.is_empty() {
             report.cname_chain = chain;
         }
         report.error = Some(verdict.unwrap_or(class));
-        if report.error == Some(DnsErrorClass::Other) || report.error_detail.is_none() {
+        if report.error == Some(DnsErrorClass::Failed) || report.error_detail.is_none() {
             report
                 .error_detail
                 .get_or_insert_with(|| "no addresses".into());
@@ -270,4 +287,132 @@ async fn walk_cnames(
         name = target;
     }
     (chain, Some(DnsErrorClass::CnameLoop))
+}
+
+/// Why a host gave no address, as a problem.
+pub fn problem(dns: &DnsReport, host: &str) -> Problem {
+    let detail = dns.error_detail.clone().unwrap_or_default();
+    let class = dns.error.unwrap_or(DnsErrorClass::Failed);
+    let (pc, message, change) = match class {
+        DnsErrorClass::Nxdomain => (
+            ProblemClass::DnsNxdomain,
+            format!(
+                "{host} does not exist in DNS (NXDOMAIN) for resolver {}",
+                dns.resolver
+            ),
+            "check the host's spelling in the ServiceEntry (or use resolution STATIC with endpoints)",
+        ),
+        DnsErrorClass::Nodata => (
+            ProblemClass::DnsNodata,
+            format!("{host} exists but has no A or AAAA record"),
+            "give the ServiceEntry endpoints with addresses, or fix the DNS records",
+        ),
+        DnsErrorClass::Servfail => (
+            ProblemClass::DnsServfail,
+            format!(
+                "the resolver {} failed to answer for {host} (SERVFAIL)",
+                dns.resolver
+            ),
+            "check the domain's DNS servers (DNSSEC, delegation), or try --dns-server",
+        ),
+        DnsErrorClass::Refused => (
+            ProblemClass::DnsRefused,
+            format!(
+                "the resolver {} refused to answer for {host} (REFUSED)",
+                dns.resolver
+            ),
+            "use a resolver that answers for this domain (--dns-server)",
+        ),
+        DnsErrorClass::Timeout => (
+            ProblemClass::DnsTimeout,
+            format!(
+                "DNS timeout: the resolver {} did not answer for {host}",
+                dns.resolver
+            ),
+            "check that the resolver is reachable (or pass a working one with --dns-server)",
+        ),
+        DnsErrorClass::CnameLoop => (
+            ProblemClass::DnsCnameLoop,
+            format!("{host} is a CNAME loop"),
+            "fix the CNAME records of the host",
+        ),
+        DnsErrorClass::DanglingCname => (
+            ProblemClass::DnsDanglingCname,
+            format!(
+                "{host} is an alias of {}, which does not exist",
+                dns.cname_chain
+                    .last()
+                    .map(|h| h.target.as_str())
+                    .unwrap_or("a missing name")
+            ),
+            "fix or remove the dangling CNAME record",
+        ),
+        DnsErrorClass::LocalResource => (
+            ProblemClass::LocalResourceLimit,
+            format!("this machine could not send the DNS query: {detail}"),
+            "lower --concurrency or raise the open-files limit (ulimit -n); the host itself was not judged",
+        ),
+        DnsErrorClass::Failed => (
+            ProblemClass::DnsError,
+            format!("the lookup of {host} failed: {detail}"),
+            "check the resolver (or pass one with --dns-server)",
+        ),
+    };
+    Problem::new(pc, message, change)
+}
+
+/// The nameserver a resolver named `resolver_name` asks over UDP: the given
+/// `IP:PORT`, else the first of the system's configuration.
+fn udp_server(resolver_name: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = resolver_name.parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let (config, _) = hickory_resolver::system_conf::read_system_conf().ok()?;
+    let ns = config.name_servers().first()?;
+    let port = ns.connections.first().map(|c| c.port).unwrap_or(53);
+    Some(SocketAddr::new(ns.ip, port))
+}
+
+/// Whether the server truncates its UDP answer for `fqdn` (A, without EDNS, as
+/// the resolver asks): the TC bit as observed, not guessed from the size.
+async fn udp_truncated(resolver_name: &str, fqdn: &str, timeout: Duration) -> bool {
+    use hickory_resolver::proto::op::{Message, Query};
+    use hickory_resolver::proto::rr::Name;
+    let Some(server) = udp_server(resolver_name) else {
+        return false;
+    };
+    let Ok(name) = Name::from_ascii(fqdn) else {
+        return false;
+    };
+    let mut query = Message::query();
+    query.metadata.recursion_desired = true;
+    query.add_query(Query::query(name, RecordType::A));
+    let Ok(bytes) = query.to_vec() else {
+        return false;
+    };
+    let local: SocketAddr = if server.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    };
+    let exchange = async {
+        let socket = tokio::net::UdpSocket::bind(local).await.ok()?;
+        socket.send_to(&bytes, server).await.ok()?;
+        let mut buf = vec![0u8; 4096];
+        loop {
+            let (n, from) = socket.recv_from(&mut buf).await.ok()?;
+            if from != server {
+                continue;
+            }
+            let reply = Message::from_vec(&buf[..n]).ok()?;
+            if reply.metadata.id == query.metadata.id {
+                return Some(reply.metadata.truncation);
+            }
+        }
+    };
+    tokio::time::timeout(timeout, exchange)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
 }

@@ -1,8 +1,21 @@
-//! The probe report: plain data, serialised as the CLI's JSON.
+//! The probe report: plain data, serialised as the CLI's JSON (and JSON lines).
+//! The text for people is in [`super::text`].
 
+use super::problem::Problem;
 use super::{ProbeMode, Target};
 use serde::Serialize;
 use std::net::IpAddr;
+
+/// The answer to "will the sidecar's connection work?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Ok,
+    Fail,
+    /// The probe could not judge (e.g. a certificate too large for it to read):
+    /// neither OK nor FAIL; it says how to check by other means.
+    Unknown,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProbeReport {
@@ -10,9 +23,14 @@ pub struct ProbeReport {
     pub dns: DnsReport,
     pub tcp: Vec<TcpAttempt>,
     pub tls: Option<TlsReport>,
+    pub http: Option<HttpReport>,
+    pub outcome: Outcome,
+    /// `outcome == ok`.
     pub ok: bool,
-    /// Why the target is not ok, in words.
-    pub problems: Vec<String>,
+    /// Why the target is not ok: a named class, a sentence, what to change.
+    pub problems: Vec<Problem>,
+    /// Facts worth knowing that do not fail the target.
+    pub notes: Vec<String>,
     pub elapsed_ms: f64,
 }
 
@@ -23,6 +41,8 @@ pub struct TargetInfo {
     pub sni: Option<String>,
     pub mode: ProbeMode,
     pub origin: String,
+    /// Which resource and field decided the TLS the sidecar uses, in order.
+    pub policy: Vec<String>,
 }
 
 impl ProbeReport {
@@ -31,17 +51,34 @@ impl ProbeReport {
             target: TargetInfo {
                 host: t.host.clone(),
                 port: t.port,
-                sni: t.effective_sni(),
+                sni: t.mode.uses_tls().then(|| t.effective_sni()).flatten(),
                 mode: t.mode,
                 origin: t.origin.clone(),
+                policy: t.policy.clone(),
             },
             dns: DnsReport::default(),
             tcp: Vec::new(),
             tls: None,
+            http: None,
+            outcome: Outcome::Fail,
             ok: false,
             problems: Vec::new(),
+            notes: Vec::new(),
             elapsed_ms: 0.0,
         }
+    }
+
+    /// Sets the outcome from the problems: OK without any, UNKNOWN when the only
+    /// ones are the probe's own limits, else FAIL.
+    pub fn conclude(&mut self) {
+        self.outcome = if self.problems.is_empty() {
+            Outcome::Ok
+        } else if self.problems.iter().all(|p| p.class.is_probe_limit()) {
+            Outcome::Unknown
+        } else {
+            Outcome::Fail
+        };
+        self.ok = self.outcome == Outcome::Ok;
     }
 }
 
@@ -55,7 +92,26 @@ pub enum DnsErrorClass {
     Timeout,
     CnameLoop,
     DanglingCname,
-    Other,
+    /// This machine could not send the query (e.g. out of file descriptors).
+    LocalResource,
+    /// Any other resolver error; `error_detail` keeps the resolver's words.
+    Failed,
+}
+
+impl DnsErrorClass {
+    pub fn words(self) -> &'static str {
+        match self {
+            DnsErrorClass::Nxdomain => "no such name (NXDOMAIN)",
+            DnsErrorClass::Nodata => "no address records (NODATA)",
+            DnsErrorClass::Servfail => "server failure (SERVFAIL)",
+            DnsErrorClass::Refused => "refused by the resolver (REFUSED)",
+            DnsErrorClass::Timeout => "DNS timeout",
+            DnsErrorClass::CnameLoop => "CNAME loop",
+            DnsErrorClass::DanglingCname => "dangling CNAME",
+            DnsErrorClass::LocalResource => "local resource error on this machine",
+            DnsErrorClass::Failed => "lookup failed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,7 +139,8 @@ pub struct DnsReport {
     /// Set when neither family gave an address.
     pub error: Option<DnsErrorClass>,
     pub error_detail: Option<String>,
-    /// The answer did not fit a UDP datagram: it was fetched again over TCP.
+    /// A UDP answer came back truncated and the resolver asked again over TCP
+    /// (observed: the resolver's answer was received over TCP).
     pub tcp_fallback: bool,
     /// Addresses beyond the first 64 of a family, not kept.
     pub dropped: usize,
@@ -124,10 +181,15 @@ impl DnsReport {
         self.a.iter().chain(&self.aaaa).map(|a| a.address).collect()
     }
 
+    /// The failure in words: `no such name (NXDOMAIN)`.
     pub fn summary(&self) -> String {
         match (&self.error, &self.error_detail) {
-            (Some(c), Some(d)) => format!("{c:?}: {d}"),
-            (Some(c), None) => format!("{c:?}"),
+            (Some(c), Some(d))
+                if matches!(c, DnsErrorClass::Failed | DnsErrorClass::LocalResource) =>
+            {
+                format!("{}: {d}", c.words())
+            }
+            (Some(c), _) => c.words().to_string(),
             _ => format!("{} A, {} AAAA", self.a.len(), self.aaaa.len()),
         }
     }
@@ -141,7 +203,26 @@ pub enum TcpOutcome {
     Timeout,
     Reset,
     Unreachable,
+    /// Refused by the address policy before dialling.
+    RefusedByPolicy,
+    /// This machine ran out of something (file descriptors, ports, memory).
+    LocalResource(String),
     Error(String),
+}
+
+impl TcpOutcome {
+    pub fn words(&self) -> String {
+        match self {
+            TcpOutcome::Connected => "connected".into(),
+            TcpOutcome::Refused => "connection refused".into(),
+            TcpOutcome::Timeout => "no answer (timeout)".into(),
+            TcpOutcome::Reset => "connection reset".into(),
+            TcpOutcome::Unreachable => "unreachable".into(),
+            TcpOutcome::RefusedByPolicy => "not dialled: refused by the address policy".into(),
+            TcpOutcome::LocalResource(e) => format!("local resource error on this machine: {e}"),
+            TcpOutcome::Error(e) => format!("error: {e}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -159,14 +240,49 @@ pub enum Verdict {
     /// The chain is trusted but not valid for the name checked.
     NameMismatch,
     UnknownIssuer,
+    /// The leaf is self-signed and not in this trust source.
+    SelfSigned,
     Expired,
     NotYetValid,
     BadSignature,
     Revoked,
     InvalidPurpose,
-    Other,
+    /// A CA certificate as the leaf, refused (BoringSSL accepts it: see the README).
+    CaUsedAsLeaf,
+    PathTooLong,
+    BadEncoding,
+    UnsupportedAlgorithm,
+    /// Refused for another reason; the detail keeps the verifier's words.
+    Rejected,
     /// The trust source could not be loaded.
     Unavailable,
+}
+
+impl Verdict {
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::Trusted => "trusted",
+            Verdict::NameMismatch => "trusted chain, other name",
+            Verdict::UnknownIssuer => "unknown issuer",
+            Verdict::SelfSigned => "self-signed, not trusted",
+            Verdict::Expired => "expired",
+            Verdict::NotYetValid => "not yet valid",
+            Verdict::BadSignature => "bad signature",
+            Verdict::Revoked => "revoked",
+            Verdict::InvalidPurpose => "not for TLS servers",
+            Verdict::CaUsedAsLeaf => "CA certificate used as the leaf",
+            Verdict::PathTooLong => "chain too long",
+            Verdict::BadEncoding => "malformed certificate",
+            Verdict::UnsupportedAlgorithm => "unsupported signature algorithm",
+            Verdict::Rejected => "rejected",
+            Verdict::Unavailable => "unavailable",
+        }
+    }
+
+    /// The chain is good (the name is judged separately).
+    pub fn chain_ok(self) -> bool {
+        matches!(self, Verdict::Trusted | Verdict::NameMismatch)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -174,7 +290,19 @@ pub struct TrustVerdict {
     /// `mozilla`, `os`, `destination_rule_ca` or `ca_file`.
     pub source: String,
     pub verdict: Verdict,
+    /// A sentence: `expired on 2021-01-01 00:00 UTC`, how a chain was trusted, …
     pub detail: Option<String>,
+}
+
+/// A trust source for people.
+pub fn source_words(source: &str) -> &str {
+    match source {
+        "mozilla" => "Mozilla roots",
+        "os" => "this machine's CA store",
+        "destination_rule_ca" => "the DestinationRule's caCertificates",
+        "ca_file" => "the --ca file",
+        other => other,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -188,6 +316,8 @@ pub struct CertInfo {
     pub key_type: String,
     pub sha256: String,
     pub is_ca: bool,
+    /// DER size in bytes.
+    pub size: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -195,21 +325,32 @@ pub struct CertInfo {
 pub enum ClientAuthOutcome {
     /// The server did not ask for a client certificate.
     NotRequested,
+    /// We sent a certificate and the server accepted it.
     Accepted,
+    /// The server asked, we sent none, and it went on: the certificate is optional.
+    Optional,
+    /// The server asked, we sent none, and it refused.
+    Required,
+    /// We sent a certificate and the server refused it.
     Rejected,
+    /// The server gave no verdict within the window.
     Inconclusive,
-    /// MUTUAL without usable client certificate files.
+    /// MUTUAL with client certificate files that cannot be used.
     NoCertificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientAuthReport {
+    /// The server sent a CertificateRequest.
     pub requested: bool,
+    /// We answered with a certificate.
+    pub sent_certificate: bool,
     /// "Acceptable client certificate CA names" the server sent.
     pub acceptable_ca_names: Vec<String>,
     pub outcome: ClientAuthOutcome,
-    /// The alert name when rejected (e.g. `unknown_ca`, `certificate_required`).
+    /// The alert name when refused (e.g. `unknown_ca`, `certificate_required`).
     pub alert: Option<String>,
+    /// How the outcome was observed, in words.
     pub detail: Option<String>,
 }
 
@@ -217,193 +358,57 @@ pub struct ClientAuthReport {
 pub struct TlsReport {
     pub address: String,
     pub sni_sent: Option<String>,
+    pub alpn_offered: Vec<String>,
+    /// `TLS 1.3`, `TLS 1.2`.
     pub version: Option<String>,
     pub cipher_suite: Option<String>,
     pub key_exchange_group: Option<String>,
     pub alpn: Option<String>,
+    /// `full`, `full with HelloRetryRequest`, `resumed`.
     pub handshake_kind: Option<String>,
+    /// The first certificates of the chain (at most 16).
     pub chain: Vec<CertInfo>,
+    /// How many certificates the server sent.
+    pub chain_total: usize,
     pub verdicts: Vec<TrustVerdict>,
     /// The trust source the sidecar would use.
     pub sidecar_trust: String,
-    /// DR `subjectAltNames` (Envoy's matching) or, without them, the SNI/host.
+    /// DR / SE `subjectAltNames` (Envoy's matching) or, without them, the host.
     pub names_checked: Vec<String>,
-    pub name_match: bool,
+    /// Whether the sidecar checks the name at all, and the result.
+    pub name_check: NameCheck,
     pub client_auth: Option<ClientAuthReport>,
-    /// Handshake failure, classified (`timeout`, `not_tls`, `alert:…`, `closed`, …).
+    /// The handshake failure in words.
     pub error: Option<String>,
     pub elapsed_ms: f64,
     pub ok: bool,
+    #[serde(skip)]
+    pub problems: Vec<Problem>,
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
-impl TlsReport {
-    pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Some(e) = &self.error {
-            out.push(format!("TLS handshake failed: {e}"));
-        }
-        if let Some(v) = self
-            .verdicts
-            .iter()
-            .find(|v| v.source == self.sidecar_trust)
-            && !matches!(v.verdict, Verdict::Trusted | Verdict::NameMismatch)
-        {
-            out.push(format!("server chain is {:?} for {}", v.verdict, v.source));
-        }
-        if self.error.is_none() && !self.name_match {
-            out.push(format!(
-                "server certificate does not match {}",
-                self.names_checked.join(", ")
-            ));
-        }
-        if let Some(ca) = &self.client_auth
-            && !matches!(ca.outcome, ClientAuthOutcome::Accepted)
-        {
-            out.push(format!(
-                "client certificate {:?}{}",
-                ca.outcome,
-                ca.alert
-                    .as_ref()
-                    .map(|a| format!(" ({a})"))
-                    .unwrap_or_default()
-            ));
-        }
-        out
-    }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameCheck {
+    /// Not judged (no handshake, or nothing to check against).
+    NotRun,
+    /// The sidecar checks no name (`sni` set, no subjectAltNames; or insecureSkipVerify).
+    NotChecked,
+    Match,
+    NoMatch,
 }
 
-impl ProbeReport {
-    /// A report as text, for people.
-    pub fn text(&self) -> String {
-        let r = self;
-        use std::fmt::Write;
-        let mut s = String::new();
-        let t = &r.target;
-        let sni = t
-            .sni
-            .as_deref()
-            .map(|x| format!(", sni {x}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            s,
-            "{}:{} ({:?}{sni}) — {}: {}",
-            t.host,
-            t.port,
-            t.mode,
-            t.origin,
-            if r.ok { "OK" } else { "FAILED" }
-        );
-        let d = &r.dns;
-        let fam = |v: &Vec<Answer>| {
-            v.iter()
-                .map(|a| format!("{} (ttl {})", a.address, a.ttl))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let chain = d
-            .cname_chain
-            .iter()
-            .map(|h| format!("{} -> {} (ttl {})", h.name, h.target, h.ttl))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let _ = writeln!(
-            s,
-            "  dns  [{}] A: {} | AAAA: {}{}{}{} ({} ms)",
-            d.resolver,
-            if d.a.is_empty() {
-                format!("{:?}", d.a_error)
-            } else {
-                fam(&d.a)
-            },
-            if d.aaaa.is_empty() {
-                format!("{:?}", d.aaaa_error)
-            } else {
-                fam(&d.aaaa)
-            },
-            if chain.is_empty() {
-                String::new()
-            } else {
-                format!(" | CNAME {chain}")
-            },
-            d.error
-                .map(|e| format!(" | error {e:?}"))
-                .unwrap_or_default(),
-            if d.tcp_fallback {
-                " | truncated, retried over TCP"
-            } else {
-                ""
-            },
-            d.elapsed_ms
-        );
-        for a in &r.tcp {
-            let _ = writeln!(
-                s,
-                "  tcp  {} {:?} ({} ms)",
-                a.address, a.outcome, a.elapsed_ms
-            );
-        }
-        if let Some(tls) = &r.tls {
-            let _ = writeln!(
-                s,
-                "  tls  {} {} {} alpn {} sni {} ({} ms)",
-                tls.version.as_deref().unwrap_or("-"),
-                tls.cipher_suite.as_deref().unwrap_or("-"),
-                tls.key_exchange_group.as_deref().unwrap_or("-"),
-                tls.alpn.as_deref().unwrap_or("-"),
-                tls.sni_sent.as_deref().unwrap_or("(none)"),
-                tls.elapsed_ms
-            );
-            for c in tls.chain.iter().take(1) {
-                let _ = writeln!(
-                    s,
-                    "       leaf {} issued by {}; SANs {}; {} days left; {}",
-                    c.subject,
-                    c.issuer,
-                    c.sans.join(", "),
-                    c.days_left,
-                    c.key_type
-                );
-            }
-            let verdicts = tls
-                .verdicts
-                .iter()
-                .map(|v| format!("{} {:?}", v.source, v.verdict))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let _ = writeln!(
-                s,
-                "       trust: {verdicts} (the sidecar uses {})",
-                tls.sidecar_trust
-            );
-            let _ = writeln!(
-                s,
-                "       names {}: {}",
-                tls.names_checked.join(", "),
-                if tls.name_match { "match" } else { "NO MATCH" }
-            );
-            if let Some(ca) = &tls.client_auth {
-                let _ = writeln!(
-                    s,
-                    "       client certificate: {:?}{}{}",
-                    ca.outcome,
-                    ca.alert
-                        .as_ref()
-                        .map(|a| format!(" ({a})"))
-                        .unwrap_or_default(),
-                    if ca.acceptable_ca_names.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            "; server accepts CAs {}",
-                            ca.acceptable_ca_names.join(" | ")
-                        )
-                    }
-                );
-            }
-        }
-        for p in &r.problems {
-            let _ = writeln!(s, "  problem: {p}");
-        }
-        s
-    }
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HttpReport {
+    /// `HEAD / HTTP/1.1` as sent.
+    pub request: String,
+    /// `HTTP/1.1 200 OK`.
+    pub status_line: Option<String>,
+    pub status: Option<u16>,
+    pub server: Option<String>,
+    /// `content-length`, when the server gave one.
+    pub size: Option<u64>,
+    pub error: Option<String>,
+    pub elapsed_ms: f64,
 }

@@ -1,10 +1,12 @@
 //! From resources to targets: one per (host, port) of each ServiceEntry, with the
-//! TLS settings the matching DestinationRule gives, as the sidecar would use them.
+//! TLS the sidecar effectively uses there ([`crate::policy::effective_tls`]):
+//! plaintext where a merge rule leaves the port without TLS, and the "why" trail.
 
 use super::{ProbeMode, Target, TlsSettings};
 use crate::model::{
     ClientTlsSettings, DestinationRule, Resolution, Resource, ServiceEntry, TlsMode,
 };
+use crate::policy::{Query, effective_tls};
 use crate::validate::hosts_match;
 use crate::yaml::Workspace;
 use std::net::IpAddr;
@@ -21,9 +23,9 @@ impl PathMap {
     pub fn parse_entry(s: &str) -> Result<(String, PathBuf), String> {
         let (a, b) = s
             .split_once('=')
-            .ok_or_else(|| format!("{s:?}: expected SIDECAR=LOCAL"))?;
+            .ok_or_else(|| format!("\"{s}\": expected SIDECAR=LOCAL"))?;
         if a.is_empty() || b.is_empty() {
-            return Err(format!("{s:?}: expected SIDECAR=LOCAL"));
+            return Err(format!("\"{s}\": expected SIDECAR=LOCAL"));
         }
         Ok((a.trim_end_matches('/').to_string(), PathBuf::from(b)))
     }
@@ -39,16 +41,6 @@ impl PathMap {
         }
         Path::new(sidecar).to_path_buf()
     }
-}
-
-/// The TLS block that applies to `port` of a rule: port-level first, then top level.
-pub fn tls_for_port(dr: &DestinationRule, port: u32) -> Option<&ClientTlsSettings> {
-    let tp = dr.spec.traffic_policy.as_ref()?;
-    tp.port_level_settings
-        .iter()
-        .find(|pl| pl.port.as_ref().and_then(|p| p.number) == Some(port))
-        .and_then(|pl| pl.tls.as_ref())
-        .or(tp.tls.as_ref())
 }
 
 /// The rule for a host: an exact host first, then the most specific wildcard.
@@ -70,7 +62,13 @@ pub fn rule_for<'a>(rules: &[&'a DestinationRule], host: &str) -> Option<&'a Des
         .copied()
 }
 
-/// Targets of one ServiceEntry. `concrete` stands in for wildcard hosts.
+/// Protocols on which the sidecar routes HTTP: the probe sends one request there.
+fn is_http(protocol: &str) -> bool {
+    matches!(protocol, "HTTP" | "HTTP2" | "GRPC" | "GRPC-WEB" | "HTTPS")
+}
+
+/// Targets of one ServiceEntry, as seen by a client in the ServiceEntry's own
+/// namespace. `concrete` stands in for wildcard hosts.
 pub fn for_service_entry(
     se: &ServiceEntry,
     rules: &[&DestinationRule],
@@ -89,11 +87,21 @@ pub fn for_service_entry(
         } else {
             host.clone()
         };
-        let rule = rule_for(rules, &dial_host).or_else(|| rule_for(rules, host));
         for port in &se.spec.ports {
             let Some(number) = port.number else { continue };
             let protocol = port.protocol.as_deref().unwrap_or("").to_ascii_uppercase();
-            let tls = rule.and_then(|r| tls_for_port(r, number));
+            let query = Query {
+                host: &dial_host,
+                port: number,
+                subset: None,
+                client_namespace: ns,
+                service_namespace: Some(ns),
+            };
+            let mut effective = effective_tls(rules, &query);
+            if effective.rule.is_none() && dial_host != *host {
+                effective = effective_tls(rules, &Query { host, ..query });
+            }
+            let tls = effective.tls.as_ref();
             let mode = match tls.map(ClientTlsSettings::mode) {
                 Some(TlsMode::Simple) => ProbeMode::Simple,
                 Some(TlsMode::Mutual) => ProbeMode::Mutual,
@@ -104,82 +112,30 @@ pub fn for_service_entry(
             let Ok(dial_port) = u16::try_from(upstream) else {
                 continue;
             };
-            let mut settings = TlsSettings::default();
-            if let Some(t) = tls.filter(|_| matches!(mode, ProbeMode::Simple | ProbeMode::Mutual)) {
-                settings.sni = t.sni.clone().filter(|s| !s.is_empty());
-                settings.subject_alt_names = if t.subject_alt_names.is_empty() {
-                    se.spec.subject_alt_names.clone()
-                } else {
-                    t.subject_alt_names.clone()
+            let mut policy = effective.why.clone();
+            if let Some(sentence) = effective.merge_rule_plaintext() {
+                policy.push(sentence);
+            }
+            if tls.map(ClientTlsSettings::mode) == Some(TlsMode::IstioMutual) {
+                policy.push("ISTIO_MUTUAL uses the mesh's own certificates: the probe cannot present them and handshakes without a client certificate".into());
+            }
+            let mut settings =
+                match tls.filter(|_| matches!(mode, ProbeMode::Simple | ProbeMode::Mutual)) {
+                    Some(t) => settings_of(t, se, mode, paths),
+                    None => TlsSettings::default(),
                 };
-                settings.ca_certificates = t
-                    .ca_certificates
-                    .as_deref()
-                    .filter(|s| !s.is_empty())
-                    .map(|p| paths.local(p));
-                settings.client_certificate = t
-                    .client_certificate
-                    .as_deref()
-                    .filter(|s| !s.is_empty())
-                    .map(|p| paths.local(p));
-                settings.private_key = t
-                    .private_key
-                    .as_deref()
-                    .filter(|s| !s.is_empty())
-                    .map(|p| paths.local(p));
-                settings.insecure_skip_verify = t.insecure_skip_verify.unwrap_or(false);
-                if let Some(cred) = t.credential_name.as_deref().filter(|c| !c.is_empty()) {
-                    // credentialName: the secret's files are expected under a mapping named after it.
-                    let base = paths.local(&format!("credential:{cred}"));
-                    if settings.client_certificate.is_none() && mode == ProbeMode::Mutual {
-                        settings.client_certificate = Some(base.join("cert"));
-                        settings.private_key = Some(base.join("key"));
-                    }
-                    if settings.ca_certificates.is_none() {
-                        let ca = base.join("cacert");
-                        if ca.exists() {
-                            settings.ca_certificates = Some(ca);
-                        }
-                    }
-                }
-            }
-            // Which addresses: STATIC endpoints are dialled directly (host as SNI);
-            // DNS endpoints are names to resolve.
-            let mut endpoint_hosts: Vec<(String, Vec<IpAddr>)> = Vec::new();
-            match se.spec.resolution() {
-                Resolution::Static => {
-                    let ips: Vec<IpAddr> = se
-                        .spec
-                        .endpoints()
-                        .iter()
-                        .filter_map(|e| e.address.as_deref()?.parse().ok())
-                        .collect();
-                    if !ips.is_empty() {
-                        endpoint_hosts.push((dial_host.clone(), ips));
-                    }
-                }
-                Resolution::Dns | Resolution::DnsRoundRobin if !se.spec.endpoints().is_empty() => {
-                    for e in se.spec.endpoints() {
-                        if let Some(a) = e.address.as_deref() {
-                            match a.parse::<IpAddr>() {
-                                Ok(ip) => endpoint_hosts.push((dial_host.clone(), vec![ip])),
-                                Err(_) => endpoint_hosts.push((a.to_string(), Vec::new())),
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-            if endpoint_hosts.is_empty() {
-                endpoint_hosts.push((dial_host.clone(), Vec::new()));
-            }
-            for (h, addresses) in endpoint_hosts {
+            // Envoy's auto SNI takes the HTTP Host header: none on other ports.
+            settings.no_sni = matches!(mode, ProbeMode::Simple | ProbeMode::Mutual)
+                && settings.sni.is_none()
+                && !is_http(&protocol);
+            let http = (is_http(&protocol)
+                && (mode != ProbeMode::Passthrough || protocol == "HTTPS"))
+                .then(|| "/".to_string());
+            for (h, addresses) in endpoints(se, &dial_host) {
                 let mut tls = settings.clone();
-                if h != dial_host && tls.sni.is_none() && mode.uses_tls() {
-                    // Dialling an endpoint name: the SNI stays the service host.
-                    tls.sni = Some(dial_host.clone());
-                }
-                if !addresses.is_empty() && tls.sni.is_none() && mode.uses_tls() {
+                // Dialling an endpoint (a name or an address): the SNI and the Host
+                // header stay the service host.
+                if (h != dial_host || !addresses.is_empty()) && tls.sni.is_none() && !tls.no_sni {
                     tls.sni = Some(dial_host.clone());
                 }
                 out.push(Target {
@@ -196,9 +152,90 @@ pub fn for_service_entry(
                             String::new()
                         }
                     ),
+                    protocol: protocol.clone(),
+                    service_port: u16::try_from(number).unwrap_or(dial_port),
+                    policy: policy.clone(),
+                    http: http.clone(),
                 });
             }
         }
+    }
+    out
+}
+
+/// The local TLS settings of a rule's TLS block (sidecar paths mapped to local files).
+fn settings_of(
+    t: &ClientTlsSettings,
+    se: &ServiceEntry,
+    mode: ProbeMode,
+    paths: &PathMap,
+) -> TlsSettings {
+    let local = |p: &Option<String>| {
+        p.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|p| paths.local(p))
+    };
+    let mut settings = TlsSettings {
+        sni: t.sni.clone().filter(|s| !s.is_empty()),
+        subject_alt_names: if t.subject_alt_names.is_empty() {
+            se.spec.subject_alt_names.clone()
+        } else {
+            t.subject_alt_names.clone()
+        },
+        ca_certificates: local(&t.ca_certificates),
+        client_certificate: local(&t.client_certificate),
+        private_key: local(&t.private_key),
+        insecure_skip_verify: t.insecure_skip_verify.unwrap_or(false),
+        no_sni: false,
+    };
+    if let Some(cred) = t.credential_name.as_deref().filter(|c| !c.is_empty()) {
+        // credentialName (with a workloadSelector): the secret's files are expected
+        // under a mapping named after it.
+        let base = paths.local(&format!("credential:{cred}"));
+        if settings.client_certificate.is_none() && mode == ProbeMode::Mutual {
+            settings.client_certificate = Some(base.join("cert"));
+            settings.private_key = Some(base.join("key"));
+        }
+        if settings.ca_certificates.is_none() {
+            let ca = base.join("cacert");
+            if ca.exists() {
+                settings.ca_certificates = Some(ca);
+            }
+        }
+    }
+    settings
+}
+
+/// Which addresses: STATIC endpoints are dialled directly (host as SNI); DNS
+/// endpoints are names to resolve; else the host itself.
+fn endpoints(se: &ServiceEntry, dial_host: &str) -> Vec<(String, Vec<IpAddr>)> {
+    let mut out: Vec<(String, Vec<IpAddr>)> = Vec::new();
+    match se.spec.resolution() {
+        Resolution::Static => {
+            let ips: Vec<IpAddr> = se
+                .spec
+                .endpoints()
+                .iter()
+                .filter_map(|e| e.address.as_deref()?.parse().ok())
+                .collect();
+            if !ips.is_empty() {
+                out.push((dial_host.to_string(), ips));
+            }
+        }
+        Resolution::Dns | Resolution::DnsRoundRobin if !se.spec.endpoints().is_empty() => {
+            for e in se.spec.endpoints() {
+                if let Some(a) = e.address.as_deref() {
+                    match a.parse::<IpAddr>() {
+                        Ok(ip) => out.push((dial_host.to_string(), vec![ip])),
+                        Err(_) => out.push((a.to_string(), Vec::new())),
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if out.is_empty() {
+        out.push((dial_host.to_string(), Vec::new()));
     }
     out
 }

@@ -85,6 +85,12 @@ pub async fn dns_server() -> (SocketAddr, Server<Catalog>) {
             RData::CNAME(CNAME(Name::from_str("loop1.example.test.").unwrap())),
         ),
         rec("wrong.example.test.", 300, RData::A(A(v4))),
+        // A hostile answer: the cloud metadata address (never dialled by the probe).
+        rec(
+            "meta.example.test.",
+            300,
+            RData::A(A(Ipv4Addr::new(169, 254, 169, 254))),
+        ),
     ];
     for r in records {
         zone.upsert_mut(r, 1);
@@ -178,6 +184,18 @@ pub fn leaf(
 pub struct Fixture {
     pub pki: Pki,
     pub server_ca: PathBuf,
+    /// Self-signed CA:TRUE leaf for api.example.test (as `openssl req -x509` makes), and its PEM.
+    pub self_signed: u16,
+    pub self_signed_pem: PathBuf,
+    /// Leaf, 20 intermediates, issued under the server CA.
+    pub long_chain: u16,
+    /// A leaf of about 70 KB.
+    pub big_leaf: u16,
+    /// Client certificate optional (asked for, not required), TLS 1.3 and 1.2.
+    pub optional13: u16,
+    pub optional12: u16,
+    /// TLS 1.3 server that answers one HTTP request: `404 Not Found`, server `fixture`.
+    pub https: u16,
     pub good: u16,
     pub expired: u16,
     pub wrong: u16,
@@ -192,6 +210,16 @@ pub fn server_config(
     key: &str,
     client_ca: Option<&str>,
     tls12_only: bool,
+) -> rustls::ServerConfig {
+    server_config_with(cert, key, client_ca, tls12_only, false)
+}
+
+pub fn server_config_with(
+    cert: &str,
+    key: &str,
+    client_ca: Option<&str>,
+    tls12_only: bool,
+    client_optional: bool,
 ) -> rustls::ServerConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert.as_bytes())
@@ -212,12 +240,16 @@ pub fn server_config(
             for c in CertificateDer::pem_slice_iter(ca.as_bytes()) {
                 roots.add(c.unwrap()).unwrap();
             }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+            let vb = rustls::server::WebPkiClientVerifier::builder_with_provider(
                 Arc::new(roots),
                 provider,
-            )
-            .build()
-            .unwrap();
+            );
+            let vb = if client_optional {
+                vb.allow_unauthenticated()
+            } else {
+                vb
+            };
+            let verifier = vb.build().unwrap();
             builder
                 .with_client_cert_verifier(verifier)
                 .with_single_cert(chain, key)
@@ -254,6 +286,104 @@ pub async fn tls_server(cfg: rustls::ServerConfig) -> u16 {
         });
     }
     port
+}
+
+/// A server config that does not parse its own certificate (webpki cannot read
+/// one over 64 KiB; BoringSSL can): for the large-certificate server.
+pub fn server_config_unparsed(cert: &str, key: &str) -> rustls::ServerConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap();
+    let signer = rustls::crypto::ring::sign::any_supported_type(&key).unwrap();
+    let ck = rustls::sign::CertifiedKey::new(chain, signer);
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(ck)))
+}
+
+/// Serves TLS on 127.0.0.1 and answers one HTTP request with a 404 from `fixture`.
+pub async fn tls_http_server(cfg: rustls::ServerConfig) -> u16 {
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(cfg));
+    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = l.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut s) = acceptor.accept(sock).await {
+                    let mut buf = vec![0u8; 4096];
+                    let mut got = Vec::new();
+                    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match s.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => got.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let _ = s
+                        .write_all(b"HTTP/1.1 404 Not Found\r\nServer: fixture\r\nContent-Length: 9\r\n\r\nnot found")
+                        .await;
+                    let _ = s.shutdown().await;
+                }
+            });
+        }
+    });
+    port
+}
+
+/// A self-signed certificate with CA:TRUE for `names`, as `openssl req -x509` makes by default.
+pub fn self_signed_ca_leaf(names: &[&str]) -> (String, String) {
+    let mut p =
+        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, names[0]);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let key = KeyPair::generate().unwrap();
+    let cert = p.self_signed(&key).unwrap();
+    (cert.pem(), key.serialize_pem())
+}
+
+/// A leaf under `depth` intermediates below `root`: (leaf + intermediates PEM, leaf key).
+pub fn long_chain(root: &Issuer<'_, KeyPair>, depth: usize, sans: &[&str]) -> (String, String) {
+    let mut pems = Vec::new();
+    let mut issuers: Vec<Issuer<'static, KeyPair>> = Vec::new();
+    for i in 0..depth {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name
+            .push(DnType::CommonName, format!("Intermediate {i}"));
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let key = KeyPair::generate().unwrap();
+        let cert = match issuers.last() {
+            Some(parent) => p.signed_by(&key, parent).unwrap(),
+            None => p.signed_by(&key, root).unwrap(),
+        };
+        pems.push(cert.pem());
+        issuers.push(Issuer::new(p, key));
+    }
+    let (leaf_pem, leaf_key) = leaf(issuers.last().unwrap_or(root), sans, sans[0], false);
+    pems.reverse();
+    (format!("{leaf_pem}{}", pems.join("")), leaf_key)
+}
+
+/// A leaf made about `bytes` large by a private extension.
+pub fn big_leaf(issuer: &Issuer<'_, KeyPair>, sans: &[&str], bytes: usize) -> (String, String) {
+    let mut p =
+        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, sans[0]);
+    // An OCTET STRING of filler under a private OID.
+    let mut content = vec![0x04, 0x83];
+    content.extend([(bytes >> 16) as u8, (bytes >> 8) as u8, bytes as u8]);
+    content.extend(std::iter::repeat_n(0x41u8, bytes));
+    p.custom_extensions = vec![rcgen::CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 4, 1, 55555, 1],
+        content,
+    )];
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, issuer).unwrap();
+    (cert.pem(), key.serialize_pem())
 }
 
 pub async fn fixture() -> Fixture {
@@ -308,6 +438,33 @@ pub async fn fixture() -> Fixture {
     ))
     .await;
 
+    let (ss_cert, ss_key) = self_signed_ca_leaf(&["api.example.test", "127.0.0.1"]);
+    let self_signed_pem = pki.write("self-signed.pem", &ss_cert);
+    let self_signed = tls_server(server_config(&ss_cert, &ss_key, None, false)).await;
+    let (chain_pem, chain_key) = long_chain(&server_issuer, 20, &["api.example.test"]);
+    let long_chain = tls_server(server_config(&chain_pem, &chain_key, None, false)).await;
+    let (big_cert, big_key) = big_leaf(&server_issuer, &["api.example.test"], 70 * 1024);
+    let big_leaf = tls_server(server_config_unparsed(&big_cert, &big_key)).await;
+    let optional13 = tls_server(server_config_with(
+        &good_cert,
+        &good_key,
+        Some(&client_ca_pem),
+        false,
+        true,
+    ))
+    .await;
+    let optional12 = tls_server(server_config_with(
+        &good_cert,
+        &good_key,
+        Some(&client_ca_pem),
+        true,
+        true,
+    ))
+    .await;
+    let mut https_cfg = server_config(&good_cert, &good_key, None, false);
+    https_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let https = tls_http_server(https_cfg).await;
+
     let silent_l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let silent = silent_l.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -332,6 +489,13 @@ pub async fn fixture() -> Fixture {
     Fixture {
         pki,
         server_ca,
+        self_signed,
+        self_signed_pem,
+        long_chain,
+        big_leaf,
+        optional13,
+        optional12,
+        https,
         good,
         expired,
         wrong,
