@@ -431,3 +431,42 @@ fn plaintext_http_to_a_tls_target_port() {
         }
     }
 }
+
+#[test]
+fn tls_that_istiod_merge_rules_drop_is_reported() {
+    let cases = [
+        (
+            "port-level entry without tls",
+            "{host: api.example.com, trafficPolicy: {tls: {mode: SIMPLE, caCertificates: /ca}, portLevelSettings: [{port: {number: 443}, connectionPool: {tcp: {maxConnections: 5}}}]}}",
+            "PORT-LEVEL-REPLACES-TLS",
+            "spec.trafficPolicy.portLevelSettings[0]",
+        ),
+        (
+            "credentialName without workloadSelector",
+            "{host: api.example.com, trafficPolicy: {tls: {mode: MUTUAL, credentialName: client}}}",
+            "CREDENTIAL-NO-SELECTOR",
+            "spec.trafficPolicy.tls",
+        ),
+    ];
+    for (what, spec, code, path) in cases {
+        let found = analyze(&[&dr("r", "ns1", spec)]);
+        let hits = codes(&found, code);
+        assert_eq!(hits.len(), 1, "{what}: {found:#?}");
+        assert_eq!(hits[0].1, path, "{what}");
+    }
+    // With a workloadSelector, or with tls on the port entry, nothing is dropped.
+    for spec in [
+        "{host: api.example.com, workloadSelector: {matchLabels: {app: a}}, trafficPolicy: {tls: {mode: MUTUAL, credentialName: client}}}",
+        "{host: api.example.com, trafficPolicy: {tls: {mode: SIMPLE, caCertificates: /ca}, portLevelSettings: [{port: {number: 443}, tls: {mode: SIMPLE, caCertificates: /ca}}]}}",
+    ] {
+        let found = analyze(&[&dr("r", "ns1", spec)]);
+        assert!(
+            codes(&found, "PORT-LEVEL-REPLACES-TLS").is_empty(),
+            "{found:#?}"
+        );
+        assert!(
+            codes(&found, "CREDENTIAL-NO-SELECTOR").is_empty(),
+            "{found:#?}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! egress-studio's own cross-resource checks: problems Istio's analyzers do not
 //! report but that break or weaken egress (double TLS, colliding TCP listeners,
 //! duplicate host/port declarations and rules, a rule hidden by exportTo,
-//! plaintext sent to a TLS port). Istio's analyzers live in `analyzers`.
+//! plaintext sent to a TLS port, TLS that istiod's merge rules drop). Istio's
+//! analyzers live in `analyzers`; which TLS a port gets comes from `policy`.
 
 use super::Severity;
 use super::scope::{Entry, Out, Visibility, hosts_match};
@@ -15,6 +16,32 @@ pub fn run(entries: &[Entry], out: &mut Out) {
     service_entry_pairs(&ses, out);
     destination_rules(&drs, &ses, out);
     plaintext_to_tls_ports(&drs, &ses, out);
+    merge_rule_plaintext(&drs, out);
+}
+
+/// PORT-LEVEL-REPLACES-TLS and CREDENTIAL-NO-SELECTOR: TLS written in a rule that
+/// sidecars do not apply, because of istiod's merge rules (see `policy`).
+fn merge_rule_plaintext(drs: &[(&Entry, &DestinationRule)], out: &mut Out) {
+    for (e, dr) in drs {
+        for f in crate::policy::port_level_replaces_tls(dr) {
+            out.push(
+                e,
+                Severity::Warning,
+                "PORT-LEVEL-REPLACES-TLS",
+                &f.path,
+                f.message,
+            );
+        }
+        for f in crate::policy::credential_name_without_selector(dr) {
+            out.push(
+                e,
+                Severity::Warning,
+                "CREDENTIAL-NO-SELECTOR",
+                &f.path,
+                f.message,
+            );
+        }
+    }
 }
 
 fn named(e: &Entry) -> String {
@@ -276,31 +303,6 @@ fn destination_rules(
 /// Ports commonly served over TLS: plaintext HTTP sent there fails or leaks.
 const TLS_PORTS: [u32; 9] = [443, 465, 636, 853, 993, 995, 5671, 6443, 8443];
 
-/// Whether the rule gives sidecars a TLS origination on service port `port`:
-/// a port-level entry for the port replaces the top-level policy, and
-/// `credentialName` (other than `configmap://`) in a rule without a
-/// workloadSelector gives sidecars no TLS at all.
-fn originates_tls(dr: &DestinationRule, port: u32) -> bool {
-    let Some(tp) = &dr.spec.traffic_policy else {
-        return false;
-    };
-    let tls = match tp
-        .port_level_settings
-        .iter()
-        .find(|pl| pl.port.as_ref().and_then(|p| p.number) == Some(port))
-    {
-        Some(pl) => pl.tls.as_ref(),
-        None => tp.tls.as_ref(),
-    };
-    let Some(tls) = tls else { return false };
-    let ignored_by_sidecars = tls
-        .credential_name
-        .as_deref()
-        .is_some_and(|c| !c.is_empty() && !c.starts_with("configmap://"))
-        && dr.spec.workload_selector.is_none();
-    matches!(tls.mode(), TlsMode::Simple | TlsMode::Mutual) && !ignored_by_sidecars
-}
-
 /// PLAINTEXT-TLS-PORT: an HTTP port whose targetPort is a TLS port, with no
 /// rule originating TLS for it: the sidecar sends plaintext HTTP to a TLS server.
 fn plaintext_to_tls_ports(
@@ -320,12 +322,30 @@ fn plaintext_to_tls_ports(
             if !http || !TLS_PORTS.contains(&target) {
                 continue;
             }
-            let originated = drs.iter().any(|(d, dr)| {
-                let host = dr.spec.host.as_deref().unwrap_or("");
-                se.spec.hosts().iter().any(|h| hosts_match(h, host))
-                    && Visibility::of(&dr.spec.export_to, d.id.namespace).contains(e.id.namespace)
-                    && originates_tls(dr, number)
-            });
+            // The TLS the sidecar of a client in the entry's namespace gets, as istiod
+            // computes it; only rules whose host can match are considered.
+            let candidates: Vec<&DestinationRule> = drs
+                .iter()
+                .map(|(_, dr)| *dr)
+                .filter(|dr| {
+                    let host = dr.spec.host.as_deref().unwrap_or("");
+                    se.spec.hosts().iter().any(|h| hosts_match(h, host))
+                })
+                .collect();
+            let originated = !candidates.is_empty()
+                && se.spec.hosts().iter().all(|host| {
+                    let q = crate::policy::Query {
+                        host,
+                        port: number,
+                        subset: None,
+                        client_namespace: e.id.namespace,
+                        service_namespace: Some(e.id.namespace),
+                    };
+                    matches!(
+                        crate::policy::effective_tls(&candidates, &q).mode(),
+                        TlsMode::Simple | TlsMode::Mutual
+                    )
+                });
             if !originated {
                 out.push(e, Severity::Warning, "PLAINTEXT-TLS-PORT", &format!("spec.ports[{i}].targetPort"), format!(
                     "port {number} is HTTP but its targetPort {target} is a TLS port, and no DestinationRule originates TLS for it: the sidecar would send plaintext HTTP to a TLS server; add a DestinationRule for the host with tls.mode SIMPLE (or MUTUAL) on port {number}"

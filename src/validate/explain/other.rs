@@ -172,4 +172,18 @@ pub static ENTRIES: &[Explanation] = &[
         "Add a DestinationRule for the host with tls.mode SIMPLE (or MUTUAL) on that port.",
         "ports:\n- {number: 80, name: http, protocol: HTTP, targetPort: 443}   # PLAINTEXT-TLS-PORT: no DestinationRule",
     ),
+    x(
+        "PORT-LEVEL-REPLACES-TLS",
+        "Port-level settings drop the rule's TLS",
+        "A portLevelSettings entry replaces the whole top-level traffic policy for its port (istiod merges nothing into it), so an entry without tls leaves that port in plaintext although the rule has a top-level tls.",
+        "Repeat the tls block inside the portLevelSettings entry, or remove the entry.",
+        "trafficPolicy:\n  tls: {mode: SIMPLE}\n  portLevelSettings:\n  - port: {number: 443}\n    connectionPool: {tcp: {maxConnections: 10}}   # no tls: plaintext on 443",
+    ),
+    x(
+        "CREDENTIAL-NO-SELECTOR",
+        "credentialName ignored by sidecars",
+        "SIMPLE or MUTUAL TLS with a credentialName (other than configmap://) in a DestinationRule without a workloadSelector gives sidecars no TLS context at all: istiod builds a plaintext cluster, because sidecars cannot read Kubernetes secrets.",
+        "Add a workloadSelector (the secret is then read for the selected workloads), or use clientCertificate/privateKey/caCertificates file paths mounted into the pods.",
+        "spec:\n  host: api.example.com\n  trafficPolicy:\n    tls: {mode: MUTUAL, credentialName: client-cert}   # no workloadSelector",
+    ),
 ];
