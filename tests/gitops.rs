@@ -410,3 +410,37 @@ fn the_pre_commit_hook_is_defined() {
     assert_eq!(hook["entry"].as_str(), Some("egress-studio validate"));
     assert_eq!(hook["files"].as_str(), Some(r"\.(ya?ml)$"));
 }
+
+#[test]
+fn probe_reads_a_folder_into_targets_without_probing() {
+    use clap::Parser;
+    use egress_studio::cli::{Cli, Command as Sub, probe};
+    let dir = repo();
+    let root = dir.path().join("manifests");
+    let args = Cli::try_parse_from([
+        "egress-studio",
+        "probe",
+        "--exclude",
+        "vendor",
+        "--exclude",
+        "dup.yaml",
+        root.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(Sub::Probe(args)) = args.command else {
+        panic!("not parsed as probe");
+    };
+    let targets = probe::collect_targets(&args).unwrap();
+    let mut hosts: Vec<&str> = targets.iter().map(|t| t.host.as_str()).collect();
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            "a.example.com",
+            "b.example.com",
+            "c1.example.com",
+            "c2.example.com",
+            "deep.example.com"
+        ]
+    );
+}

@@ -101,7 +101,7 @@ fn unknown_code(code: &str) -> String {
         format!(" Codes starting with {prefix}: {}.", similar.join(", "))
     };
     format!(
-        "error: no diagnostic code {:?}.{hint} `egress-studio explain --list` lists them all.",
+        "error: no diagnostic code \"{}\".{hint} `egress-studio explain --list` lists them all.",
         code.trim()
     )
 }
