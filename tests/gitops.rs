@@ -374,6 +374,10 @@ fn verbose_logs_the_loader_to_stderr_only_when_asked() {
             &["validate", "--exclude", "vendor", "manifests"]
         ))
     );
+    // The flag works before the subcommand too.
+    let before = run_in(dir.path(), &["-v", "validate", "manifests/b.yaml"]);
+    assert_eq!(before.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&before.stderr).contains("read manifests/b.yaml"));
 }
 
 #[test]
