@@ -327,6 +327,16 @@ fn completions_name_every_subcommand_and_the_man_page_is_roff() {
     let page = stdout(&out);
     assert!(page.starts_with(".TH"), "{}", &page[..page.len().min(80)]);
     assert!(page.contains("validate"));
+    // Each subcommand's options are documented under its own section.
+    for section in [
+        ".SH \"VALIDATE OPTIONS\"",
+        ".SH \"ANALYZE OPTIONS\"",
+        ".SH \"PROBE OPTIONS\"",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    assert!(page.contains("sarif") && page.contains("\\-\\-exclude"));
+    assert_eq!(page.matches(".TH ").count(), 1);
 }
 
 #[test]
