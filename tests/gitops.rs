@@ -327,6 +327,16 @@ fn completions_name_every_subcommand_and_the_man_page_is_roff() {
     let page = stdout(&out);
     assert!(page.starts_with(".TH"), "{}", &page[..page.len().min(80)]);
     assert!(page.contains("validate"));
+    // Each subcommand's options are documented under its own section.
+    for section in [
+        ".SH \"VALIDATE OPTIONS\"",
+        ".SH \"ANALYZE OPTIONS\"",
+        ".SH \"PROBE OPTIONS\"",
+    ] {
+        assert!(page.contains(section), "no {section}");
+    }
+    assert!(page.contains("sarif") && page.contains("\\-\\-exclude"));
+    assert_eq!(page.matches(".TH ").count(), 1);
 }
 
 #[test]
@@ -374,6 +384,10 @@ fn verbose_logs_the_loader_to_stderr_only_when_asked() {
             &["validate", "--exclude", "vendor", "manifests"]
         ))
     );
+    // The flag works before the subcommand too.
+    let before = run_in(dir.path(), &["-v", "validate", "manifests/b.yaml"]);
+    assert_eq!(before.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&before.stderr).contains("read manifests/b.yaml"));
 }
 
 #[test]
@@ -409,4 +423,38 @@ fn the_pre_commit_hook_is_defined() {
     assert_eq!(hook["language"].as_str(), Some("rust"));
     assert_eq!(hook["entry"].as_str(), Some("egress-studio validate"));
     assert_eq!(hook["files"].as_str(), Some(r"\.(ya?ml)$"));
+}
+
+#[test]
+fn probe_reads_a_folder_into_targets_without_probing() {
+    use clap::Parser;
+    use egress_studio::cli::{Cli, Command as Sub, probe};
+    let dir = repo();
+    let root = dir.path().join("manifests");
+    let args = Cli::try_parse_from([
+        "egress-studio",
+        "probe",
+        "--exclude",
+        "vendor",
+        "--exclude",
+        "dup.yaml",
+        root.to_str().unwrap(),
+    ])
+    .unwrap();
+    let Some(Sub::Probe(args)) = args.command else {
+        panic!("not parsed as probe");
+    };
+    let targets = probe::collect_targets(&args).unwrap();
+    let mut hosts: Vec<&str> = targets.iter().map(|t| t.host.as_str()).collect();
+    hosts.sort();
+    assert_eq!(
+        hosts,
+        [
+            "a.example.com",
+            "b.example.com",
+            "c1.example.com",
+            "c2.example.com",
+            "deep.example.com"
+        ]
+    );
 }

@@ -101,7 +101,7 @@ fn unknown_code(code: &str) -> String {
         format!(" Codes starting with {prefix}: {}.", similar.join(", "))
     };
     format!(
-        "error: no diagnostic code {:?}.{hint} `egress-studio explain --list` lists them all.",
+        "error: no diagnostic code \"{}\".{hint} `egress-studio explain --list` lists them all.",
         code.trim()
     )
 }
@@ -118,30 +118,51 @@ pub fn completions(args: &CompletionsArgs) -> u8 {
     write_out(&mut std::io::stdout().lock(), &script)
 }
 
-/// `manpage`: the page of the whole command, its title line first as `man`
-/// and `mandb` expect (clap_mangen puts its quote-string definitions first).
+/// `manpage`.
 pub fn manpage() -> u8 {
+    match render_manpage() {
+        Ok(page) => write_out(&mut std::io::stdout().lock(), page.as_bytes()),
+        Err(e) => {
+            eprintln!("error: cannot render the man page: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// clap_mangen's page of the whole command with its title line first (as `man`
+/// and `mandb` expect; clap_mangen puts its quote-string definitions before it),
+/// then each subcommand's options under a section named after it.
+fn render_manpage() -> std::io::Result<String> {
     // The title line holds one line of version; the releases judged go in the text.
     let command = Cli::command()
         .version(env!("CARGO_PKG_VERSION"))
         .after_long_help(version_text().lines().skip(1).collect::<String>());
     let mut page = Vec::new();
-    if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
-        eprintln!("error: cannot render the man page: {e}");
-        return EXIT_BAD_INPUT;
+    clap_mangen::Man::new(command.clone()).render(&mut page)?;
+    let mut lines: Vec<String> = String::from_utf8_lossy(&page)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(".TH ")) {
+        let title = lines.remove(i);
+        lines.insert(0, title);
     }
-    let text = String::from_utf8_lossy(&page);
-    let title = text.lines().find(|l| l.starts_with(".TH "));
-    let mut out = String::with_capacity(text.len());
-    if let Some(title) = title {
-        out.push_str(title);
-        out.push('\n');
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let mut options = Vec::new();
+        clap_mangen::Man::new(sub.clone()).render_options_section(&mut options)?;
+        let name = sub.get_name().to_uppercase();
+        for line in String::from_utf8_lossy(&options).lines() {
+            // The quote-string definitions are already at the top of the page.
+            if line.starts_with(".ie ") || line.starts_with(".el ") {
+                continue;
+            }
+            lines.push(match line.strip_prefix(".SH ") {
+                Some(heading) => format!(".SH \"{name} {}\"", heading.trim_matches('"')),
+                None => line.to_string(),
+            });
+        }
     }
-    for line in text.lines().filter(|l| Some(*l) != title) {
-        out.push_str(line);
-        out.push('\n');
-    }
-    write_out(&mut std::io::stdout().lock(), out.as_bytes())
+    Ok(lines.join("\n") + "\n")
 }
 
 fn write_out(out: &mut impl Write, bytes: &[u8]) -> u8 {

@@ -30,8 +30,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     version = meta::version_text(),
     about = "Design, validate and export Istio egress (ServiceEntry, DestinationRule)",
     long_about = "Design, validate and export Istio egress: ServiceEntry and DestinationRule.\n\n\
-                  With no subcommand, opens FILE... in the desktop editor.",
-    args_conflicts_with_subcommands = true
+                  With no subcommand, opens FILE... in the desktop editor."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -56,8 +56,8 @@ impl Explanation {
     /// Which layer judges this code, and so why it is judged at all.
     pub fn why(&self) -> String {
         match layer(self.code) {
-            Layer::Webhook(function) => format!(
-                "Istio's validating webhook (istiod) runs {function} from pkg/config/validation on every create and update of the resource, and `istioctl validate` runs the same code: an error makes the API server deny the request, a warning is sent back to kubectl and the resource is accepted."
+            Layer::Webhook(source) => format!(
+                "Istio's validating webhook (istiod) applies this rule ({source} in istio/istio) on every create and update of the resource, and `istioctl validate` runs the same code: an error makes the API server deny the request, a warning is sent back to kubectl and the resource is accepted."
             ),
             Layer::Crd => "The Kubernetes API server enforces the Istio CRD's OpenAPI schema and CEL rules (x-kubernetes-validations) before any webhook runs, even when istiod is down; `istioctl validate` does not run them, so only a real apply (or egress-studio) shows them.".into(),
             Layer::ApiServer => "The Kubernetes API server applies its object-metadata rules to every kind before admission.".into(),
@@ -156,7 +156,7 @@ impl Explanation {
 }
 
 enum Layer {
-    /// The Go function of istio/istio that applies the rule.
+    /// The Go function of istio/istio that applies the rule, and its package.
     Webhook(&'static str),
     Crd,
     ApiServer,
@@ -172,23 +172,29 @@ fn layer(code: &str) -> Layer {
             .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
     };
     let webhook = [
-        ("SE", "ValidateServiceEntry"),
-        ("DR", "ValidateDestinationRule"),
-        ("TP", "validateTrafficPolicy"),
-        ("CP", "validateConnectionPool"),
-        ("OD", "validateOutlierDetection"),
-        ("LB", "validateLoadBalancer"),
-        ("LL", "ValidateLocalityLbSetting"),
-        ("ZA", "ValidateZoneAwareLbSetting"),
-        ("TLS", "ValidateTLS"),
-        ("X", "validateExportTo"),
+        ("SE", "ValidateServiceEntry, pkg/config/validation"),
+        ("DR", "ValidateDestinationRule, pkg/config/validation"),
+        ("TP", "validateTrafficPolicy, pkg/config/validation"),
+        ("CP", "validateConnectionPool, pkg/config/validation"),
+        ("OD", "validateOutlierDetection, pkg/config/validation"),
+        ("LB", "validateLoadBalancer, pkg/config/validation"),
+        (
+            "LL",
+            "ValidateLocalityLbSetting, pkg/config/validation/agent",
+        ),
+        (
+            "ZA",
+            "ValidateZoneAwareLbSetting, pkg/config/validation/agent",
+        ),
+        ("TLS", "ValidateTLS, pkg/config/validation/agent"),
+        ("X", "validateExportTo, pkg/config/validation"),
     ];
     if let Some((_, function)) = webhook.iter().find(|(p, _)| numbered(p)) {
         return Layer::Webhook(function);
     }
     match code {
-        "META1" | "META2" => Layer::Webhook("validateMetadata"),
-        "META3" => Layer::Webhook("the webhook's top-level key check"),
+        "META1" | "META2" => Layer::Webhook("validateMetadata, pkg/config/validation"),
+        "META3" => Layer::Webhook("the top-level key check, pkg/webhooks/validation/server"),
         "META4" => Layer::ApiServer,
         "YAML" | "K8S" => Layer::Loader,
         "VERSION" => Layer::Version,
