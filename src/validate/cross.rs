@@ -310,6 +310,7 @@ fn plaintext_to_tls_ports(
     ses: &[(&Entry, &ServiceEntry)],
     out: &mut Out,
 ) {
+    let rules = RulesByHost::new(drs);
     for (e, se) in ses {
         for (i, port) in se.spec.ports.iter().enumerate() {
             let (Some(number), Some(target)) = (port.number, port.target_port) else {
@@ -324,14 +325,7 @@ fn plaintext_to_tls_ports(
             }
             // The TLS the sidecar of a client in the entry's namespace gets, as istiod
             // computes it; only rules whose host can match are considered.
-            let candidates: Vec<&DestinationRule> = drs
-                .iter()
-                .map(|(_, dr)| *dr)
-                .filter(|dr| {
-                    let host = dr.spec.host.as_deref().unwrap_or("");
-                    se.spec.hosts().iter().any(|h| hosts_match(h, host))
-                })
-                .collect();
+            let candidates = rules.matching(se.spec.hosts());
             let originated = !candidates.is_empty()
                 && se.spec.hosts().iter().all(|host| {
                     let q = crate::policy::Query {
@@ -352,5 +346,65 @@ fn plaintext_to_tls_ports(
                 ));
             }
         }
+    }
+}
+
+/// DestinationRules indexed by host, so finding the rules for a host does not
+/// scan every rule.
+struct RulesByHost<'a> {
+    /// Lower-cased exact host → indexes into `all`.
+    exact: HashMap<String, Vec<usize>>,
+    /// Indexes of rules with a wildcard host.
+    wildcard: Vec<usize>,
+    all: Vec<&'a DestinationRule>,
+}
+
+impl<'a> RulesByHost<'a> {
+    fn new(drs: &[(&Entry, &'a DestinationRule)]) -> RulesByHost<'a> {
+        let mut index = RulesByHost {
+            exact: HashMap::new(),
+            wildcard: Vec::new(),
+            all: drs.iter().map(|(_, dr)| *dr).collect(),
+        };
+        for (i, dr) in index.all.iter().enumerate() {
+            let host = dr.spec.host.as_deref().unwrap_or("");
+            if host.starts_with('*') {
+                index.wildcard.push(i);
+            } else {
+                index
+                    .exact
+                    .entry(host.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            }
+        }
+        index
+    }
+
+    /// Rules whose host matches one of `hosts` (wildcards either way), in the
+    /// order they were given (istiod's order), each once.
+    fn matching(&self, hosts: &[String]) -> Vec<&'a DestinationRule> {
+        let matches = |i: &usize| {
+            let host = self.all[*i].spec.host.as_deref().unwrap_or("");
+            hosts.iter().any(|h| hosts_match(h, host))
+        };
+        let mut found: Vec<usize> = if hosts.iter().any(|h| h.starts_with('*')) {
+            (0..self.all.len()).filter(matches).collect()
+        } else {
+            hosts
+                .iter()
+                .flat_map(|h| {
+                    self.exact
+                        .get(&h.to_ascii_lowercase())
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                })
+                .chain(self.wildcard.iter().copied().filter(matches))
+                .collect()
+        };
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().map(|i| self.all[i]).collect()
     }
 }
