@@ -518,3 +518,18 @@ fn export_of_an_edited_document_keeps_its_comments_and_separator_comment() {
     let again = SourceFile::from_text("out.yaml".into(), &stream);
     assert_eq!(again.document_count(), 2, "{stream}");
 }
+
+#[test]
+fn a_resource_added_to_a_crlf_file_is_written_in_crlf() {
+    let text = FIXTURE.replace('\n', "\r\n");
+    let mut file = SourceFile::from_text("f.yaml".into(), &text);
+    let copy = file.documents[0].items[0].resource.clone().unwrap();
+    file.append_resource(&copy).unwrap();
+    let out = file.render().unwrap();
+    assert!(out.starts_with(&text), "{out:?}");
+    assert!(all_crlf(&out), "{out:?}");
+    assert_eq!(
+        SourceFile::from_text("f.yaml".into(), &out).document_count(),
+        3
+    );
+}

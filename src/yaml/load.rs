@@ -385,8 +385,10 @@ impl SourceFile {
         }
     }
 
-    /// Appends a resource as a new document at the end of the file; returns its index.
+    /// Appends a resource as a new document at the end of the file, in the
+    /// file's line ending; returns its index.
     pub fn append_resource(&mut self, resource: &Resource) -> Result<usize, serde_yaml::Error> {
+        let eol = super::write::file_eol(self);
         let body = serde_yaml::to_string(&resource.to_value()?)?;
         let ends_open = self
             .documents
@@ -400,6 +402,7 @@ impl SourceFile {
             raw.push_str("---\n");
         }
         raw.push_str(&body);
+        let raw = eol.apply(&raw);
         let doc = parse_document(&raw, 0..0, 1, 0);
         self.documents.push(doc);
         self.renumber();
