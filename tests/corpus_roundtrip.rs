@@ -111,6 +111,33 @@ fn load_then_save_without_edits_is_byte_identical() {
 }
 
 #[test]
+fn crlf_and_bom_variants_round_trip_and_export_in_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in common::corpus_files() {
+        let lf = std::fs::read_to_string(&path).unwrap();
+        let variant = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
+        let shown = path.display();
+        let mut file = SourceFile::from_bytes(path.clone(), variant.clone().into_bytes()).unwrap();
+        assert_eq!(file.render().unwrap(), variant, "{shown}");
+        let out = dir.path().join(path.file_name().unwrap());
+        file.save_as(&out).unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), variant, "{shown}");
+        if common::is_templated(&path) {
+            continue;
+        }
+        let stream = egress_studio::yaml::join_stream(
+            &egress_studio::yaml::export_objects(&file, None).unwrap(),
+        );
+        let bare_lf = stream
+            .match_indices('\n')
+            .filter(|(i, _)| *i == 0 || &stream[i - 1..*i] != "\r")
+            .count();
+        assert_eq!(bare_lf, 0, "{shown}: export mixed line endings:\n{stream}");
+        assert!(!stream.starts_with('\u{feff}'), "{shown}");
+    }
+}
+
+#[test]
 fn editing_one_field_rewrites_only_that_document() {
     let dir = tempfile::tempdir().unwrap();
     let mut edited_files = 0;
