@@ -86,6 +86,12 @@ fn saving_keeps_hard_links_and_the_file_mode() {
     rename_and_save(&c).unwrap();
     assert_eq!(std::fs::metadata(&c).unwrap().mode() & 0o777, 0o600);
     assert!(others(dir.path(), &["a.yaml", "b.yaml", "c.yaml"]).is_empty());
+    // The owner is kept where the process may set it (as root).
+    if std::os::unix::fs::chown(&c, Some(4321), Some(4321)).is_ok() {
+        rename_and_save(&c).unwrap();
+        let m = std::fs::metadata(&c).unwrap();
+        assert_eq!((m.uid(), m.gid()), (4321, 4321));
+    }
 }
 
 #[test]

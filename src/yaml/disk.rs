@@ -80,7 +80,8 @@ fn hard_links(_meta: &std::fs::Metadata) -> u64 {
     1
 }
 
-/// Overwrites the file itself (same inode): for devices, pipes and hard-linked files.
+/// Overwrites the file itself (same inode): for devices, pipes and hard-linked
+/// files. Not atomic — the price of keeping every link to the file.
 fn write_in_place(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -114,6 +115,7 @@ fn replace(target: &Path, contents: &[u8], old: Option<&std::fs::Metadata>) -> s
         f.write_all(contents)?;
         f.sync_all()?;
         if let Some(meta) = old {
+            keep_owner(&f, meta);
             std::fs::set_permissions(&tmp, meta.permissions())?;
         }
         std::fs::rename(&tmp, target)?;
@@ -127,3 +129,14 @@ fn replace(target: &Path, contents: &[u8], old: Option<&std::fs::Metadata>) -> s
     }
     result
 }
+
+/// Gives the new file the old one's owner and group where the process may (as
+/// its owner or as root); otherwise the new file stays the process's own.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, old: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &std::fs::File, _old: &std::fs::Metadata) {}
