@@ -1,8 +1,9 @@
 //! Property test of the in-place patcher over every corpus ServiceEntry and
 //! DestinationRule, as written (LF) and with CRLF line endings: a random edit of
 //! any field kind — a scalar (string, number, boolean, multi-line string) set
-//! anew, a map key added or removed, a list item added, removed or moved — is
-//! saved, and then
+//! anew, a map key added or removed, an Istio field (nested message, list of
+//! messages, enum, list of strings) added, a list item added, removed or moved —
+//! is saved, and then
 //! - the saved text reads back to the edited model,
 //! - it was patched in place, not re-emitted,
 //! - only the lines of the edited field (its key line, the comments right above
@@ -102,11 +103,42 @@ fn get<'a>(v: &'a Value, path: &[Seg]) -> Option<&'a Value> {
     })
 }
 
+/// Istio fields a mapping may gain (each is kept only where it type-checks):
+/// nested messages, lists of messages, enums, lists of strings.
+const FIELDS: &[(&str, &str)] = &[
+    ("tls", "{mode: SIMPLE, sni: api.example.com}"),
+    (
+        "outlierDetection",
+        "{consecutive5xxErrors: 7, interval: 10s}",
+    ),
+    (
+        "connectionPool",
+        "{tcp: {maxConnections: 10}, http: {http1MaxPendingRequests: 5}}",
+    ),
+    ("trafficPolicy", "{loadBalancer: {simple: ROUND_ROBIN}}"),
+    ("subsets", "[{name: v9, labels: {version: v9}}]"),
+    ("ports", "[{number: 8443, name: tls-x, protocol: TLS}]"),
+    ("exportTo", "['.']"),
+    ("location", "MESH_EXTERNAL"),
+    ("resolution", "STATIC"),
+    ("addresses", "[10.0.0.1/32]"),
+    ("namespace", "edited"),
+    ("labels", "{app: edited}"),
+];
+
 /// Applies edit `op` to the node at `path`; returns what it did.
 fn apply(v: &mut Value, path: &[Seg], op: u32, pick: u32) -> Option<String> {
     let node = get_mut(v, path)?;
     match node {
-        Value::Mapping(m) if op.is_multiple_of(2) || m.is_empty() => {
+        Value::Mapping(m) if op % 3 == 2 => {
+            let (key, value) = FIELDS[pick as usize % FIELDS.len()];
+            if m.contains_key(key) {
+                return None;
+            }
+            m.insert(Value::from(key), serde_yaml::from_str(value).ok()?);
+            Some(format!("add {key}: {value}"))
+        }
+        Value::Mapping(m) if op.is_multiple_of(3) || m.is_empty() => {
             let value = match pick % 3 {
                 0 => pool(pick / 3),
                 1 => serde_yaml::from_str("{zz-a: b}").ok()?,
