@@ -4,11 +4,13 @@
 //! `export` and `diagram` do, in-process. For each input:
 //! - nothing panics and each input takes a bounded time;
 //! - if validate reports no error and read at least one resource, export
-//!   succeeds and its output validates with no error and the same resource count.
+//!   succeeds and its output validates with no error and the same resource
+//!   count; so does it after an edit (a label added), which export patches in.
 
 mod common;
 
 use egress_studio::diagram;
+use egress_studio::model::Resource;
 use egress_studio::validate::{self, Options, Severity};
 use egress_studio::yaml::{self, SourceFile, Workspace};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -235,35 +237,62 @@ enum Outcome {
     Broken(String),
 }
 
-/// Runs one input through validate, diagram and export.
+/// Runs one input through validate, diagram and export, then edits it (a label
+/// on its first ServiceEntry or DestinationRule) and exports again.
 fn run(bytes: Vec<u8>) -> Outcome {
-    let Some((file, before)) = validate(bytes) else {
+    let Some((mut file, before)) = validate(bytes) else {
         return Outcome::Vacuous;
     };
     if before.errors > 0 || before.items == 0 {
         return Outcome::Vacuous;
     }
-    let objects = match yaml::export_objects(&file, None) {
+    if let Some(broken) = export_keeps_the_verdict(&file, &before, "") {
+        return Outcome::Broken(broken);
+    }
+    let edited = file.documents.iter_mut().find_map(|doc| {
+        let item = doc.items.iter_mut().find(|i| i.is_istio())?;
+        let meta = match &mut item.resource {
+            Ok(Resource::ServiceEntry(se)) => &mut se.metadata,
+            Ok(Resource::DestinationRule(dr)) => &mut dr.metadata,
+            _ => return None,
+        };
+        meta.labels.insert("mutation".into(), "edited".into());
+        doc.dirty = true;
+        Some(())
+    });
+    if edited.is_some()
+        && let Some(broken) = export_keeps_the_verdict(&file, &before, "after an edit, ")
+    {
+        return Outcome::Broken(broken);
+    }
+    Outcome::Kept
+}
+
+/// Export's output validates with no error and the same resource count.
+fn export_keeps_the_verdict(file: &SourceFile, before: &Verdict, when: &str) -> Option<String> {
+    let objects = match yaml::export_objects(file, None) {
         Ok(o) => o,
-        Err(e) => return Outcome::Broken(format!("export failed: {e}")),
+        Err(e) => return Some(format!("{when}export failed: {e}")),
     };
     let stream = yaml::join_stream(&objects);
     let Some((_, after)) = validate(stream.clone().into_bytes()) else {
-        return Outcome::Broken(format!("export wrote an unreadable stream:\n{stream}"));
+        return Some(format!(
+            "{when}export wrote an unreadable stream:\n{stream}"
+        ));
     };
     if after.errors > 0 {
-        return Outcome::Broken(format!(
-            "export's output has {} errors:\n{stream}",
+        return Some(format!(
+            "{when}export's output has {} errors:\n{stream}",
             after.errors
         ));
     }
     if (after.resources, after.items) != (before.resources, before.items) {
-        return Outcome::Broken(format!(
-            "export's output has {} resources ({} objects), the input {} ({}):\n{stream}",
+        return Some(format!(
+            "{when}export's output has {} resources ({} objects), the input {} ({}):\n{stream}",
             after.resources, after.items, before.resources, before.items
         ));
     }
-    Outcome::Kept
+    None
 }
 
 #[test]
