@@ -533,3 +533,23 @@ fn a_resource_added_to_a_crlf_file_is_written_in_crlf() {
         3
     );
 }
+
+#[test]
+fn an_edit_beside_a_merge_key_leaves_the_merge_alone() {
+    let text = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: a\n  annotations: &common {team: egress}\n  labels:\n    <<: *common\n    tier: web\nspec:\n  <<: {location: MESH_EXTERNAL, resolution: DNS}\n  hosts: [a.example.com]\n";
+    let (r, a) = edit(text, 0, |r| {
+        let s = se(r);
+        s.metadata.name = Some("b".into());
+        s.metadata.labels.insert("tier".into(), "api".into());
+        s.spec.hosts = Some(vec!["b.example.com".into()]);
+    });
+    assert_eq!(
+        r,
+        ["  name: a", "    tier: web", "  hosts: [a.example.com]"],
+        "{a:?}"
+    );
+    assert_eq!(
+        a,
+        ["  name: b", "    tier: api", "  hosts: [b.example.com]"]
+    );
+}

@@ -174,7 +174,7 @@ fn value_kind(v: &Value) -> &'static str {
 
 /// Parses one document's text into a value as kubectl reads it: YAML merge keys
 /// (`<<:`) are resolved.
-fn read_value(text: &str) -> Result<Value, serde_yaml::Error> {
+pub(super) fn read_value(text: &str) -> Result<Value, serde_yaml::Error> {
     let mut value: Value = serde_yaml::from_str(text)?;
     value.apply_merge()?;
     Ok(value)

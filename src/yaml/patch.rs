@@ -232,7 +232,10 @@ impl Patcher<'_> {
                 anchor = Some(i);
                 continue;
             }
-            if is_empty_like(v) && old.get(k).is_none_or(is_empty_like) {
+            // Empty as before, or supplied unchanged by a merge key (`<<:`).
+            if is_empty_like(v) && old.get(k).is_none_or(is_empty_like)
+                || old.get(k).is_some_and(|o| values_equal(o, v))
+            {
                 continue;
             }
             let entry = self.style.entry(k, v, col)?;

@@ -125,7 +125,9 @@ fn list_slot<'a>(items: &'a mut [Value], path: &[usize]) -> Option<&'a mut Value
 /// the patched text must read back to exactly the edited resources.
 fn patched_document(doc: &Document, new: &Value) -> Option<String> {
     let (bom, text) = split_bom(&doc.raw);
-    let old: Value = serde_yaml::from_str(text).ok()?;
+    // The document as the loader read it (merge keys resolved), so that values
+    // a merge supplies are not taken for edits.
+    let old = super::document::read_value(text).ok()?;
     let patched = format!("{bom}{}", super::patch(text, &old, new)?);
     let again = super::load::reparse(&patched);
     let same = again.items.len() == doc.items.len()
