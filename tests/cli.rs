@@ -329,6 +329,7 @@ fn a_closed_pipe_ends_every_command_quietly_with_its_verdict() {
     let commands = [
         with(&["validate"]),
         with(&["validate", "--output", "json"]),
+        with(&["analyze"]),
         with(&["export"]),
         with(&["diagram", "--svg", "/dev/stdout"]),
         // Port 9 on loopback: refused at once, a one-line report.
