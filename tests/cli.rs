@@ -299,9 +299,9 @@ fn export_to_a_device_writes_to_it_instead_of_replacing_it() {
     }
 }
 
-/// Runs with standard output a pipe whose reading end is closed at once, as
-/// `egress-studio … | head -0` does.
-fn run_into_closed_pipe(args: &[String]) -> Output {
+/// Runs with standard output (and standard error too, when `both`) a pipe whose
+/// reading end is closed at once, as `egress-studio … 2>&1 | head -0` does.
+fn run_into_closed_pipe(args: &[String], both: bool) -> Output {
     let mut child = Command::new(common::bin())
         .args(args)
         .stdin(Stdio::null())
@@ -310,6 +310,9 @@ fn run_into_closed_pipe(args: &[String]) -> Output {
         .spawn()
         .unwrap();
     drop(child.stdout.take());
+    if both {
+        drop(child.stderr.take());
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -339,16 +342,26 @@ fn a_closed_pipe_ends_every_command_quietly_with_its_verdict() {
             "500".into(),
             "127.0.0.1:9".into(),
         ],
+        vec!["explain".into(), "--list".into()],
+        vec!["completions".into(), "bash".into()],
+        vec!["manpage".into()],
     ];
     for args in commands {
-        let what = args[..2].join(" ");
-        let closed = run_into_closed_pipe(&args);
+        let what = args.iter().take(2).cloned().collect::<Vec<_>>().join(" ");
+        let closed = run_into_closed_pipe(&args, false);
         let err = stderr(&closed);
         assert!(!err.contains("panicked"), "{what}: {err}");
         assert!(!err.contains("Broken pipe"), "{what}: {err}");
-        // Same verdict as with a reader that reads everything.
+        // Same verdict as with a reader that reads everything, also when
+        // standard error is closed too (a panic would exit 101).
         let full = Command::new(common::bin()).args(&args).output().unwrap();
         assert_eq!(closed.status.code(), full.status.code(), "{what}: {err}");
+        let both = run_into_closed_pipe(&args, true);
+        assert_eq!(
+            both.status.code(),
+            full.status.code(),
+            "{what}, stderr closed"
+        );
         assert!(
             matches!(full.status.code(), Some(0 | 1)),
             "{what}: {}",

@@ -50,7 +50,7 @@ pub fn run(args: &ExportArgs) -> u8 {
     let paths = match crate::yaml::walk::expand(&args.files, &args.exclude) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };

@@ -2,6 +2,7 @@
 //! `completions` and `manpage`, plus the `--version` text and the `--verbose`
 //! logging switch. Scripts and packagers use them; they read no manifest.
 
+use super::output::errln;
 use super::{Cli, EXIT_BAD_INPUT, EXIT_OK};
 use crate::validate::{IstioVersion, explain};
 use clap::{Args, CommandFactory};
@@ -70,12 +71,12 @@ pub fn explain(args: &ExplainArgs) -> u8 {
         (Some(code), false) => match explain::lookup(code) {
             Some(e) => e.render(),
             None => {
-                eprintln!("{}", unknown_code(code));
+                errln!("{}", unknown_code(code));
                 return EXIT_BAD_INPUT;
             }
         },
         (None, false) => {
-            eprintln!("error: name a code, e.g. `egress-studio explain SE11`, or use --list");
+            errln!("error: name a code, e.g. `egress-studio explain SE11`, or use --list");
             return EXIT_BAD_INPUT;
         }
     };
@@ -123,7 +124,7 @@ pub fn manpage() -> u8 {
     match render_manpage() {
         Ok(page) => write_out(&mut std::io::stdout().lock(), page.as_bytes()),
         Err(e) => {
-            eprintln!("error: cannot render the man page: {e}");
+            errln!("error: cannot render the man page: {e}");
             EXIT_BAD_INPUT
         }
     }
@@ -168,8 +169,10 @@ fn render_manpage() -> std::io::Result<String> {
 fn write_out(out: &mut impl Write, bytes: &[u8]) -> u8 {
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Ok(()) => EXIT_OK,
+        // The reader stopped early (`| head`): nothing to report.
+        Err(e) if super::output::is_closed_pipe(&e) => EXIT_OK,
         Err(e) => {
-            eprintln!("error: cannot write to standard output: {e}");
+            errln!("error: cannot write to standard output: {e}");
             EXIT_BAD_INPUT
         }
     }

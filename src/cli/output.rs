@@ -46,6 +46,13 @@ macro_rules! outln {
     };
 }
 
+/// `eprint!` through [`stderr`].
+macro_rules! err {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr(&format!($($arg)*))
+    };
+}
+
 /// `eprintln!` through [`stderr`].
 macro_rules! errln {
     ($($arg:tt)*) => {
@@ -53,4 +60,4 @@ macro_rules! errln {
     };
 }
 
-pub(crate) use {errln, outln};
+pub(crate) use {err, errln, outln};

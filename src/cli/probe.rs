@@ -2,7 +2,7 @@
 //! them and prints each target as it finishes — text for people, one JSON
 //! document, or JSON lines — with a progress line on stderr when it is a terminal.
 
-use super::output::{errln, outln};
+use super::output::{err, errln, outln};
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK};
 use crate::probe::problem::plural;
 use crate::probe::targets::{self, PathMap};
@@ -191,7 +191,7 @@ pub fn run(args: &ProbeArgs) -> u8 {
     let reports = runtime.block_on(async {
         let prober = Arc::new(Prober::new(options));
         if let Some(note) = crate::probe::limits::take_clamp_note() {
-            eprintln!("note: {note}");
+            errln!("note: {note}");
         }
         let mut reports: Vec<Option<ProbeReport>> = vec![None; targets.len()];
         prober
@@ -241,7 +241,7 @@ impl Printer {
         }
         let _ = out.flush();
         if self.progress {
-            eprint!(
+            err!(
                 "\r{} of {} probed",
                 self.done,
                 plural(self.total, "target", "targets")
@@ -251,7 +251,7 @@ impl Printer {
 
     fn clear_progress(&self) {
         if self.progress {
-            eprint!("\r\x1b[2K");
+            err!("\r\x1b[2K");
         }
     }
 
@@ -275,7 +275,7 @@ impl Printer {
                 match serde_json::to_string_pretty(&report) {
                     Ok(s) => outln!("{s}"),
                     Err(e) => {
-                        eprintln!("error: {e}");
+                        errln!("error: {e}");
                         return EXIT_BAD_INPUT;
                     }
                 }

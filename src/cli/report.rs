@@ -3,6 +3,7 @@
 //! (in `sarif`). Every format walks the same [`Report::findings`], so a finding
 //! says the same thing in all of them.
 
+use super::output::errln;
 use crate::validate::{Located, ResourceId, Severity, Source};
 use crate::yaml::Workspace;
 use clap::ValueEnum;
@@ -114,7 +115,7 @@ impl<'a> Report<'a> {
     fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
         for (path, message) in self.unreadable {
             let prefix = format!("{path}: ");
-            eprintln!(
+            errln!(
                 "{path}: error: {}",
                 message.strip_prefix(&prefix).unwrap_or(message)
             );
@@ -130,12 +131,12 @@ impl<'a> Report<'a> {
     /// `3 resources checked: 1 error, 0 warnings` on standard error.
     pub fn print_summary(&self) {
         if self.found.is_empty() && self.unreadable.is_empty() {
-            eprintln!(
+            errln!(
                 "{} checked, no findings",
                 plural(self.resources, "resource")
             );
         } else {
-            eprintln!(
+            errln!(
                 "{} checked: {}, {}",
                 plural(self.resources, "resource"),
                 plural(self.errors, "error"),
@@ -157,7 +158,7 @@ impl<'a> Report<'a> {
             })
             .collect();
         for (path, message) in self.unreadable {
-            eprintln!("{message}");
+            errln!("{message}");
             files.push(JsonFile {
                 path: path.clone(),
                 documents: 0,

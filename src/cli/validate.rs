@@ -85,7 +85,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
     let paths = match walk::expand(&args.files, &args.exclude) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };
@@ -140,7 +140,7 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
     if let Err(e) = report.write(args.output, &mut out)
         && !super::output::is_closed_pipe(&e)
     {
-        eprintln!("error: cannot write to standard output: {e}");
+        errln!("error: cannot write to standard output: {e}");
         return EXIT_BAD_INPUT;
     }
     if !unreadable.is_empty() || parse_failed {
