@@ -1,12 +1,14 @@
 //! Saving an edited document by patching its original text: a changed scalar is
-//! replaced in place (keeping its quoting where it can), an added field is
-//! inserted in Istio's field order with the document's indentation, a removed
-//! field goes with its own comment lines, list items are added, removed and
-//! reordered without touching their neighbours. Everything else — comments, blank
-//! lines, key order, flow or block style — stays as the user wrote it.
+//! replaced in place (keeping its quoting where it can; a block scalar or a
+//! multi-line string is written as a literal block; an empty `key:` gets its
+//! value after the colon), an added field is inserted in Istio's field order with
+//! the document's indentation and dash style, a removed field goes with its own
+//! comment lines, list items are added, removed and reordered without touching
+//! their neighbours. Everything else — comments, blank lines, key order, flow or
+//! block style, merge keys, line endings — stays as the user wrote it.
 //!
 //! The caller checks that the patched text reads back to the edited model and
-//! re-emits the document otherwise.
+//! re-emits the document otherwise. [`super::fragment`] writes the new text.
 
 use super::eol::Eol;
 use super::fragment::{self, Style, column, dash_before, line_end, line_start, scalar_text};
