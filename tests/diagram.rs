@@ -1,5 +1,6 @@
 //! The diagram: golden SVG of the example workspace, well-formed SVG for every
-//! corpus file, and click-to-select in the app.
+//! corpus file, PNG from the CLI, refusal of unreadable input, and
+//! click-to-select in the app.
 
 mod common;
 
@@ -16,8 +17,9 @@ fn svg_of(paths: &[PathBuf]) -> String {
     };
     let diags = egress_studio::validate::check(&ws, &Default::default());
     let layout = diagram::lay_out(
-        &diagram::build(&ws, &diags, &Default::default(), &Default::default()),
+        &diagram::build(&ws, &diags, &[], &Default::default()),
         &Default::default(),
+        diagram::layout::EXPORT_WIDTH,
     );
     diagram::svg::render(&layout, &diagram::svg::LIGHT)
 }
@@ -35,9 +37,11 @@ fn example_svg_matches_the_golden_file() {
     assert_eq!(svg, expected);
     for needle in [
         "api.stripe.com",
-        "TLS passthrough :443",
-        "TLS SIMPLE sni=rates.example-fx.com -&gt; :443",
-        "mTLS MUTUAL",
+        "app TLS :443",
+        "proxy originates TLS to :443, SNI rates.example-fx.com; server checked against /etc/certs/fx-ca.pem",
+        "mTLS :8443",
+        "<title>",
+        "TLS passthrough (the app&apos;s own TLS)",
     ] {
         assert!(svg.contains(needle), "{needle}");
     }
@@ -76,6 +80,65 @@ fn cli_writes_svg() {
 }
 
 #[test]
+fn cli_writes_a_png_that_decodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("route.png");
+    let svg = dir.path().join("route.svg");
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/examples/egress.yaml");
+    let status = std::process::Command::new(common::bin())
+        .args(["diagram", "--png"])
+        .arg(&out)
+        .arg("--svg")
+        .arg(&svg)
+        .arg(&example)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(&out).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    // 2× the SVG's size.
+    let doc_text = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&doc_text).unwrap();
+    let w: f32 = doc
+        .root_element()
+        .attribute("width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(info.width, (w * 2.0).ceil() as u32);
+    // Not blank: text and edges drew pixels unlike the background.
+    let pixels = &buf[..info.buffer_size()];
+    let background = &pixels[..4];
+    let differing = pixels.chunks(4).filter(|p| p != &background).count();
+    assert!(differing > 5_000, "{differing} pixels drawn");
+}
+
+#[test]
+fn cli_refuses_input_it_cannot_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "kind: [unclosed\n  - : :\n").unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# nothing here\n").unwrap();
+    for input in [&bad, &empty] {
+        let out = dir.path().join("out.svg");
+        let o = std::process::Command::new(common::bin())
+            .args(["diagram", "--svg"])
+            .arg(&out)
+            .arg(input)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{}", input.display());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("error"), "{err}");
+        assert!(!out.exists());
+    }
+}
+
+#[test]
 fn clicking_a_node_selects_its_resource() {
     let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/examples/egress.yaml");
     let mut app = EgressStudio::default();
@@ -85,7 +148,7 @@ fn clicking_a_node_selects_its_resource() {
         .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
     h.run();
     let before = h.state().selected;
-    h.get_by_label("sidecar  payments/partner-bank")
+    h.get_by_label("ServiceEntry payments/partner-bank")
         .click_accesskit();
     h.run();
     let after = h.state().selected;
