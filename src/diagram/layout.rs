@@ -42,7 +42,9 @@ pub const ROWS: usize = 3;
 pub const NODE_H: f32 = TITLE_H + ROWS as f32 * ROW_H + 6.0;
 pub const BAND_H: f32 = NODE_H + 10.0;
 pub const HEADER_H: f32 = 26.0;
-pub const PILL_H: f32 = 15.0;
+pub const PILL_H: f32 = 16.0;
+/// Scale of a glyph in a pill.
+pub const PILL_GLYPH: f32 = 0.9;
 /// Width of a glyph in a pill.
 pub const GLYPH_W: f32 = 14.0;
 const PAD: f32 = 8.0;
@@ -206,9 +208,9 @@ impl Columns {
     fn new(width: f32, gateways: bool) -> Columns {
         let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
         let extra = w - MIN_WIDTH;
-        let wl_w = 92.0 + extra * 0.1;
-        let card_w = 112.0 + extra * 0.12;
-        let host_w = 150.0 + extra * 0.33;
+        let wl_w = 84.0 + extra * 0.08;
+        let card_w = 100.0 + extra * 0.1;
+        let host_w = 160.0 + extra * 0.35;
         let card_x = MARGIN + wl_w + 18.0;
         let gateway = gateways.then_some((card_x + card_w + 24.0, 86.0));
         let total = if gateways { w + 110.0 } else { w };
@@ -283,14 +285,14 @@ pub fn row_y(y: f32, i: usize) -> f32 {
 }
 
 fn pill(x: f32, end: f32, y: f32, class: Security, text: &str, full: &str, site: Site) -> Shape {
-    let max_w = (end - x - 10.0 - GLYPH_W - 8.0).max(20.0);
+    let max_w = (end - x - 36.0).max(20.0);
     let label = Label {
         text: elide(text, SMALL_SIZE, max_w),
         full: full.to_string(),
         size: SMALL_SIZE,
         tone: Tone::Normal,
     };
-    let w = GLYPH_W + 8.0 + width(&label.text, SMALL_SIZE) + 2.0;
+    let w = GLYPH_W * PILL_GLYPH + 12.0 + width(&label.text, SMALL_SIZE);
     Shape::Pill {
         rect: Rect {
             x,

@@ -4,7 +4,7 @@
 
 use super::glyph::{self, Palette, Prim};
 use super::graph::Security;
-use super::layout::{Label, Layout, PILL_H, Shape, Tone, row_y};
+use super::layout::{Label, Layout, PILL_GLYPH, PILL_H, Shape, Tone, row_y};
 use crate::validate::Site;
 use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
@@ -59,22 +59,31 @@ fn label_color(p: &Palette, l: &Label) -> Color32 {
     color(glyph::text_color(p, l.tone))
 }
 
-/// The legend of the classes drawn, wrapped to the panel.
+/// The legend of the classes drawn, wrapped to the panel; each glyph stays with
+/// its words.
 pub fn legend_ui(ui: &mut Ui, classes: &[Security]) {
     let p = palette(ui.visuals().dark_mode);
+    let text = ui.visuals().text_color();
     ui.horizontal_wrapped(|ui| {
         for c in classes {
-            let (r, resp) = ui.allocate_exact_size(Vec2::splat(glyph::SIZE), Sense::hover());
+            let galley = ui.painter().layout_no_wrap(
+                c.describe().to_string(),
+                FontId::proportional(11.5),
+                text,
+            );
+            let g = glyph::SIZE;
+            let size = Vec2::new(g + 6.0 + galley.size().x + 10.0, g.max(galley.size().y));
+            let (r, _) = ui.allocate_exact_size(size, Sense::hover());
+            let col = color(glyph::class_color(p, *c));
             glyph_ui(
                 ui.painter(),
-                r.min,
+                r.min + Vec2::new(0.0, (r.height() - g) / 2.0),
                 1.0,
                 *c,
-                color(glyph::class_color(p, *c)),
+                col,
             );
-            resp.on_hover_text(c.describe());
-            ui.label(egui::RichText::new(c.describe()).size(11.0));
-            ui.add_space(8.0);
+            let at = r.min + Vec2::new(g + 6.0, (r.height() - galley.size().y) / 2.0);
+            ui.painter().galley(at, galley, text);
         }
     });
 }
@@ -219,11 +228,11 @@ fn draw(
             let c = color(glyph::class_color(p, *class));
             let stroke = Stroke::new(if is_selected { 2.0 } else { 1.0 }, c);
             painter.rect(r, 7.0, color(p.background), stroke, StrokeKind::Inside);
-            let g = glyph::SIZE * 0.8;
+            let g = glyph::SIZE * PILL_GLYPH;
             glyph_ui(
                 &painter,
                 r.min + Vec2::new(4.0, (PILL_H - g) / 2.0),
-                0.8,
+                PILL_GLYPH,
                 *class,
                 c,
             );

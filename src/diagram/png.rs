@@ -5,7 +5,7 @@
 
 use super::glyph::{self, Palette, Prim};
 use super::graph::Security;
-use super::layout::{Layout, MARGIN, PILL_H, Shape, Tone, row_y};
+use super::layout::{Layout, MARGIN, PILL_GLYPH, PILL_H, Shape, Tone, row_y};
 use tiny_skia::{
     Color, FillRule, LineCap, LineJoin, Paint, PathBuilder, Pixmap, Rect as SkRect, Stroke,
     Transform,
@@ -246,12 +246,12 @@ fn shape(pix: &mut Pixmap, t: Transform, f: &Fonts, p: &Palette, sh: &Shape) {
                 pix.fill_path(&path, &paint(p.background), FillRule::Winding, t, None);
                 pix.stroke_path(&path, &paint(c), &stroke(1.0), t, None);
             }
-            let g = glyph::SIZE * 0.8;
+            let g = glyph::SIZE * PILL_GLYPH;
             draw_glyph(
                 pix,
                 t,
                 (rect.x + 4.0, rect.y + (PILL_H - g) / 2.0),
-                0.8,
+                PILL_GLYPH,
                 *class,
                 c,
             );

@@ -4,7 +4,7 @@
 
 use super::glyph::{self, Palette, Prim};
 pub use super::glyph::{DARK, LIGHT};
-use super::layout::{Layout, MARGIN, PILL_H, Shape, Tone, row_y};
+use super::layout::{Layout, MARGIN, PILL_GLYPH, PILL_H, Shape, Tone, row_y};
 use std::fmt::Write;
 
 /// Escapes text for XML.
@@ -167,7 +167,7 @@ fn shape(s: &mut String, shape: &Shape, p: &Palette) {
                 rect.h,
                 p.background
             );
-            let g = glyph::SIZE * 0.8;
+            let g = glyph::SIZE * PILL_GLYPH;
             glyph_scaled(s, rect.x + 4.0, rect.y + (PILL_H - g) / 2.0, *class, c);
             text(
                 s,
@@ -185,7 +185,10 @@ fn shape(s: &mut String, shape: &Shape, p: &Palette) {
 
 /// The class glyph at 80 % (pill size).
 fn glyph_scaled(s: &mut String, x: f32, y: f32, class: super::graph::Security, color: &str) {
-    let _ = write!(s, r#"<g transform="translate({x:.1},{y:.1}) scale(0.8)">"#);
+    let _ = write!(
+        s,
+        r#"<g transform="translate({x:.1},{y:.1}) scale({PILL_GLYPH})">"#
+    );
     glyph_svg(s, 0.0, 0.0, &glyph::glyph(class), color);
     s.push_str("</g>\n");
 }

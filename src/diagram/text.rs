@@ -1,23 +1,51 @@
-//! Text measured without a font engine, so the layout (which must not depend on
-//! egui) can elide labels to a width. Widths are estimated per character class
-//! from the proportions of egui's default font (Ubuntu Light), rounded up so an
-//! estimated fit is a real fit; the painters draw the elided text and keep the
+//! Text measured without egui, so the layout (which must not depend on egui)
+//! can elide labels to a width. Widths come from the advance widths of egui's
+//! own default font (Ubuntu Light, the bytes egui bundles), with a small margin
+//! for egui's pixel snapping; the painters draw the elided text and keep the
 //! full text for hover and the SVG `<title>`.
 
-/// Estimated width of `text` at `size` px.
-pub fn width(text: &str, size: f32) -> f32 {
-    text.chars().map(|c| em(c) * size).sum()
+use std::sync::OnceLock;
+
+/// Slack for egui's rounding of glyph positions.
+const SLACK: f32 = 1.04;
+
+/// Advance widths in em: printable ASCII from a table, the rest looked up.
+struct Metrics {
+    face: Option<ttf_parser::Face<'static>>,
+    ascii: [f32; 128],
+}
+
+fn metrics() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| {
+        let face = ttf_parser::Face::parse(epaint_default_fonts::UBUNTU_LIGHT, 0).ok();
+        let mut ascii = [0.6; 128];
+        if let Some(f) = &face {
+            for (i, a) in ascii.iter_mut().enumerate() {
+                *a = advance(f, char::from(i as u8)).unwrap_or(0.6);
+            }
+        }
+        Metrics { face, ascii }
+    })
+}
+
+fn advance(f: &ttf_parser::Face, c: char) -> Option<f32> {
+    let g = f.glyph_index(c)?;
+    Some(f32::from(f.glyph_hor_advance(g)?) / f32::from(f.units_per_em()))
 }
 
 fn em(c: char) -> f32 {
-    match c {
-        'i' | 'l' | 'j' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | 'I' | '(' | ')'
-        | '[' | ']' | 't' | 'f' | 'r' => 0.33,
-        'm' | 'w' | 'M' | 'W' | '@' | '%' => 0.85,
-        'A'..='Z' | '→' | '…' | '·' => 0.66,
-        c if c.is_ascii() => 0.55,
-        _ => 1.0,
-    }
+    let m = metrics();
+    let e = match m.ascii.get(c as usize) {
+        Some(a) => *a,
+        None => m.face.as_ref().and_then(|f| advance(f, c)).unwrap_or(1.0),
+    };
+    e * SLACK
+}
+
+/// Width of `text` at `size` px.
+pub fn width(text: &str, size: f32) -> f32 {
+    text.chars().map(|c| em(c) * size).sum()
 }
 
 /// `text` cut to fit `max_w` at `size`, with an ellipsis when cut.

@@ -248,9 +248,9 @@ fn route_of(
     } else {
         for e in &se.spec.export_to {
             workloads.push(match e.as_str() {
-                "." => format!("namespace {ns}"),
+                "." => format!("in {ns}"),
                 "~" => "no one (~)".to_string(),
-                other => format!("namespace {other}"),
+                other => format!("in {other}"),
             });
         }
     }
