@@ -20,6 +20,7 @@
 //! short label in a pill that sits on the edge, between the columns.
 
 use super::graph::{Graph, Route, Security};
+pub use super::shapes::{Band, Label, Layout, NodeKind, Rect, Shape, Tone};
 use super::text::{elide, plural, width};
 use crate::validate::{Severity, Site};
 use std::collections::HashSet;
@@ -48,150 +49,6 @@ pub const PILL_GLYPH: f32 = 0.9;
 /// Width of a glyph in a pill.
 pub const GLYPH_W: f32 = 14.0;
 const PAD: f32 = 8.0;
-
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Rect {
-    pub x: f32,
-    pub y: f32,
-    pub w: f32,
-    pub h: f32,
-}
-
-impl Rect {
-    pub fn intersects(&self, o: &Rect) -> bool {
-        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
-    }
-
-    pub fn contains(&self, o: &Rect) -> bool {
-        o.x >= self.x - 0.01
-            && o.y >= self.y - 0.01
-            && o.x + o.w <= self.x + self.w + 0.01
-            && o.y + o.h <= self.y + self.h + 0.01
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Normal,
-    Warning,
-    Error,
-    Ok,
-    Muted,
-}
-
-/// A text as drawn (`text`, elided to fit) and as meant (`full`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Label {
-    pub text: String,
-    pub full: String,
-    pub size: f32,
-    pub tone: Tone,
-}
-
-impl Label {
-    fn fit(full: &str, size: f32, tone: Tone, max_w: f32) -> Label {
-        Label {
-            text: elide(full, size, max_w),
-            full: full.to_string(),
-            size,
-            tone,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    Workloads,
-    ServiceEntry,
-    Gateway,
-    Host,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Shape {
-    Header {
-        rect: Rect,
-        label: Label,
-        namespace: String,
-        collapsed: bool,
-    },
-    Node {
-        rect: Rect,
-        kind: NodeKind,
-        title: Label,
-        lines: Vec<Label>,
-        outline: Tone,
-        site: Option<Site>,
-        /// Everything the node stands for, for the tooltip.
-        detail: String,
-    },
-    Edge {
-        from: (f32, f32),
-        to: (f32, f32),
-        arrow: bool,
-        /// Coloured by class when it carries traffic to the outside.
-        class: Option<Security>,
-        tone: Tone,
-        site: Option<Site>,
-    },
-    /// The security class of a port, sitting on its edge.
-    Pill {
-        rect: Rect,
-        class: Security,
-        label: Label,
-        site: Option<Site>,
-    },
-}
-
-impl Shape {
-    pub fn bounds(&self) -> Rect {
-        match self {
-            Shape::Header { rect, .. } | Shape::Node { rect, .. } | Shape::Pill { rect, .. } => {
-                *rect
-            }
-            Shape::Edge { from, to, .. } => Rect {
-                x: from.0.min(to.0),
-                y: from.1.min(to.1) - 1.0,
-                w: (to.0 - from.0).abs(),
-                h: (to.1 - from.1).abs() + 2.0,
-            },
-        }
-    }
-
-    pub fn site(&self) -> Option<Site> {
-        match self {
-            Shape::Node { site, .. } | Shape::Edge { site, .. } | Shape::Pill { site, .. } => *site,
-            Shape::Header { .. } => None,
-        }
-    }
-
-    /// Every text the shape draws.
-    pub fn labels(&self) -> Vec<&Label> {
-        match self {
-            Shape::Header { label, .. } | Shape::Pill { label, .. } => vec![label],
-            Shape::Node { title, lines, .. } => std::iter::once(title).chain(lines).collect(),
-            Shape::Edge { .. } => Vec::new(),
-        }
-    }
-}
-
-/// One route's band: what the view scrolls to when its entry or rule is selected.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Band {
-    pub site: Site,
-    pub rule: Option<Site>,
-    pub rect: Rect,
-}
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Layout {
-    pub shapes: Vec<Shape>,
-    pub bands: Vec<Band>,
-    /// The security classes drawn, for the legend.
-    pub classes: Vec<Security>,
-    pub width: f32,
-    pub height: f32,
-}
 
 /// Column x and width.
 #[derive(Debug, Clone, Copy)]
@@ -360,19 +217,39 @@ fn host_node(c: &Columns, route: &Route, y: f32) -> Shape {
         extras.push(plural(route.subsets.len(), "subset", "subsets"));
     }
     extras.extend(route.policies.iter().cloned());
-    let mut lines = vec![Label::fit(
-        &format!("{} · {}", route.resolution, route.location),
-        SMALL_SIZE,
-        Tone::Muted,
-        max_w,
-    )];
-    if !extras.is_empty() {
+    let host = route
+        .hosts
+        .first()
+        .map(String::as_str)
+        .unwrap_or("(no host)");
+    let meta = format!("{} · {}", route.resolution, route.location);
+    let split = split_host(host, max_w);
+    let mut lines = Vec::new();
+    if let Some((_, rest)) = &split {
+        // A long host takes two rows; resolution and extras share the next.
+        lines.push(Label {
+            text: elide(rest, TITLE_SIZE, max_w),
+            full: host.to_string(),
+            size: TITLE_SIZE,
+            tone: Tone::Normal,
+        });
+        let joined: Vec<String> = std::iter::once(meta).chain(extras).collect();
         lines.push(Label::fit(
-            &extras.join(" · "),
+            &joined.join(" · "),
             SMALL_SIZE,
             Tone::Muted,
             max_w,
         ));
+    } else {
+        lines.push(Label::fit(&meta, SMALL_SIZE, Tone::Muted, max_w));
+        if !extras.is_empty() {
+            lines.push(Label::fit(
+                &extras.join(" · "),
+                SMALL_SIZE,
+                Tone::Muted,
+                max_w,
+            ));
+        }
     }
     let probe = probe_line(route);
     if let Some((text, full, tone)) = &probe {
@@ -391,19 +268,32 @@ fn host_node(c: &Columns, route: &Route, y: f32) -> Shape {
         detail.push(format!("policies: {}", route.policies.join(", ")));
     }
     detail.extend(probe.map(|p| p.1));
-    node(
+    let mut shape = node(
         c.host,
         y,
         NodeKind::Host,
-        route
-            .hosts
-            .first()
-            .map(String::as_str)
-            .unwrap_or("(no host)"),
+        host,
         lines,
         (severity_tone(route.severity), Some(route.site)),
         detail.join("\n"),
-    )
+    );
+    if let (Some((first, _)), Shape::Node { title, .. }) = (&split, &mut shape) {
+        title.text = first.clone();
+    }
+    shape
+}
+
+/// A host too long for one row, cut after a dot: the first row and the rest.
+fn split_host(host: &str, max_w: f32) -> Option<(String, String)> {
+    if width(host, TITLE_SIZE) <= max_w {
+        return None;
+    }
+    let cut = host
+        .char_indices()
+        .rev()
+        .find(|(i, c)| *c == '.' && width(&host[..=*i], TITLE_SIZE) <= max_w)
+        .map(|(i, _)| i + 1)?;
+    Some((host[..cut].to_string(), host[cut..].to_string()))
 }
 
 /// One ServiceEntry: its card with ports, the edges to the host, the host.

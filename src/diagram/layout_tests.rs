@@ -246,3 +246,27 @@ fn every_label_character_is_in_the_bundled_font() {
         );
     }
 }
+
+#[test]
+fn a_long_host_wraps_at_a_dot_onto_a_second_row() {
+    let l = layout(&example(), 480.0);
+    let (title, lines) = l
+        .shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Node {
+                kind: NodeKind::Host,
+                title,
+                lines,
+                ..
+            } if title.full == "gateway.partner-bank.example" => Some((title, lines)),
+            _ => None,
+        })
+        .unwrap();
+    assert!(title.text.ends_with('.'), "{title:?}");
+    assert_eq!(
+        format!("{}{}", title.text, lines[0].text),
+        "gateway.partner-bank.example"
+    );
+    assert!(lines[1].text.starts_with("DNS · MESH_EXTERNAL"));
+}

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod overlay;
 pub mod paint;
 pub mod png;
+pub mod shapes;
 pub mod svg;
 pub mod text;
 pub mod view;

@@ -30,11 +30,10 @@ pub fn legend_height(layout: &Layout) -> f32 {
     if h > 0.0 { h + 2.0 * MARGIN } else { 0.0 }
 }
 
-fn text(s: &mut String, x: f32, y: f32, size: f32, color: &str, bold: bool, t: &str) {
+fn text(s: &mut String, x: f32, y: f32, size: f32, color: &str, t: &str) {
     let _ = writeln!(
         s,
-        r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}"{}>{}</text>"#,
-        if bold { r#" font-weight="bold""# } else { "" },
+        r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}">{}</text>"#,
         escape(t)
     );
 }
@@ -70,15 +69,7 @@ pub fn glyph_svg(s: &mut String, x: f32, y: f32, prims: &[Prim], color: &str) {
 fn shape(s: &mut String, shape: &Shape, p: &Palette) {
     match shape {
         Shape::Header { rect, label, .. } => {
-            text(
-                s,
-                rect.x,
-                rect.y + 15.0,
-                label.size,
-                p.text,
-                true,
-                &label.text,
-            );
+            text(s, rect.x, rect.y + 15.0, label.size, p.text, &label.text);
         }
         Shape::Node {
             rect,
@@ -106,7 +97,6 @@ fn shape(s: &mut String, shape: &Shape, p: &Palette) {
                 rect.y + 16.0,
                 title.size,
                 p.text,
-                true,
                 &title.text,
             );
             for (i, l) in lines.iter().enumerate() {
@@ -116,7 +106,6 @@ fn shape(s: &mut String, shape: &Shape, p: &Palette) {
                     row_y(rect.y, i) + 4.0,
                     l.size,
                     glyph::text_color(p, l.tone),
-                    false,
                     &l.text,
                 );
             }
@@ -175,7 +164,6 @@ fn shape(s: &mut String, shape: &Shape, p: &Palette) {
                 rect.y + PILL_H - 3.5,
                 label.size,
                 p.text,
-                false,
                 &label.text,
             );
             s.push_str("</g>\n");
@@ -228,7 +216,6 @@ pub fn render(layout: &Layout, p: &Palette) -> String {
             y + 11.5,
             11.0,
             p.text,
-            false,
             class.describe(),
         );
     }
