@@ -30,6 +30,26 @@ fn benches(c: &mut Criterion) {
     group.bench_function("graph_and_layout_rebuild_1000_resources", |b| {
         b.iter(|| black_box(lay_out(black_box(&ws), &diags).shapes.len()))
     });
+    group.bench_function("graph_only_1000_resources", |b| {
+        b.iter(|| {
+            black_box(diagram::build(
+                black_box(&ws),
+                &diags,
+                &[],
+                &Default::default(),
+            ))
+        })
+    });
+    let graph = diagram::build(&ws, &diags, &[], &Default::default());
+    group.bench_function("layout_only_1000_resources", |b| {
+        b.iter(|| {
+            black_box(diagram::lay_out(
+                black_box(&graph),
+                &Default::default(),
+                600.0,
+            ))
+        })
+    });
 
     // One frame of the panel (600×760) at the default view on the last route:
     // the app keeps the layout cached, so a frame is culling + painting.

@@ -9,6 +9,7 @@ use crate::validate::Site;
 use egui::Ui;
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
 /// What a cached layout was built from.
@@ -24,7 +25,8 @@ struct CacheKey {
 
 /// The diagram panel's state: layout cache, view and export form.
 pub struct DiagramState {
-    cache: Option<(CacheKey, Layout)>,
+    /// Shared, so a frame does not copy thousands of shapes.
+    cache: Option<(CacheKey, Arc<Layout>)>,
     collapsed: HashSet<String>,
     /// Pan and zoom, in layout coordinates.
     scene: egui::Rect,
@@ -82,7 +84,7 @@ impl EgressStudio {
 
     /// The layout for the current workspace, probe results, path mappings,
     /// collapsed groups and panel width; rebuilt only when one of them changes.
-    pub fn diagram_layout(&mut self) -> Layout {
+    pub fn diagram_layout(&mut self) -> Arc<Layout> {
         let key = CacheKey {
             generation: self.generation,
             collapsed: self.diagram.collapsed.clone(),
@@ -93,7 +95,7 @@ impl EgressStudio {
         if let Some((k, l)) = &self.diagram.cache
             && *k == key
         {
-            return l.clone();
+            return Arc::clone(l);
         }
         let graph = diagram::build(
             &self.workspace,
@@ -101,8 +103,12 @@ impl EgressStudio {
             &self.probe_results(),
             &key.paths,
         );
-        let layout = diagram::lay_out(&graph, &self.diagram.collapsed, key.width as f32);
-        self.diagram.cache = Some((key, layout.clone()));
+        let layout = Arc::new(diagram::lay_out(
+            &graph,
+            &self.diagram.collapsed,
+            key.width as f32,
+        ));
+        self.diagram.cache = Some((key, Arc::clone(&layout)));
         layout
     }
 

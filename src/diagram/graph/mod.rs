@@ -155,6 +155,11 @@ pub fn build(
         })
         .collect();
     let rule_refs: Vec<&DestinationRule> = rules.iter().map(|(d, _)| *d).collect();
+    // Where each rule is, by identity (not by value: two rules may be equal).
+    let rule_sites: HashMap<*const DestinationRule, Site> = rules
+        .iter()
+        .map(|(d, s)| (*d as *const DestinationRule, *s))
+        .collect();
     // Rules by exact host, and the wildcard ones: most lookups never scan.
     let mut by_host: HashMap<String, Vec<&DestinationRule>> = HashMap::new();
     let mut wild_rules: Vec<&DestinationRule> = Vec::new();
@@ -200,7 +205,7 @@ pub fn build(
             se,
             site,
             &candidates,
-            &rules,
+            &rule_sites,
             &gws,
             &worst_by_site,
             &overlay,
@@ -224,7 +229,7 @@ fn route_of(
     se: &ServiceEntry,
     site: Site,
     rule_refs: &[&DestinationRule],
-    rules: &[(&DestinationRule, Site)],
+    rule_sites: &HashMap<*const DestinationRule, Site>,
     gws: &HashMap<String, String>,
     diags: &HashMap<Site, Severity>,
     overlay: &Overlay,
@@ -236,12 +241,7 @@ fn route_of(
         .unwrap_or_else(|| "default".into());
     let first_host = se.spec.hosts().first().cloned().unwrap_or_default();
     let rule = rule_for(rule_refs, &first_host);
-    let rule_site = rule.and_then(|d| {
-        rules
-            .iter()
-            .find(|(x, _)| std::ptr::eq(*x, d))
-            .map(|(_, s)| *s)
-    });
+    let rule_site = rule.and_then(|d| rule_sites.get(&(d as *const DestinationRule)).copied());
     let mut workloads = Vec::new();
     if se.spec.export_to.is_empty() || se.spec.export_to.iter().any(|e| e == "*") {
         workloads.push("all namespaces".to_string());
