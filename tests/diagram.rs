@@ -48,6 +48,33 @@ fn example_svg_matches_the_golden_file() {
 }
 
 #[test]
+fn every_security_class_is_drawn_and_explained() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let svg = svg_of(&[root.join("tests/fixtures/diagram-classes.yaml")]);
+    roxmltree::Document::parse(&svg).unwrap();
+    for (class, pill) in [
+        ("plaintext leaving the mesh", "HTTP plaintext :80"),
+        (
+            "TLS, server not checked against a chosen CA",
+            "TLS :443, CA not chosen",
+        ),
+        ("double TLS (app TLS inside proxy TLS)", "TLS in TLS :443"),
+        ("plaintext inside the mesh", "HTTP plaintext :8080"),
+        ("TCP, no TLS from the proxy", "TCP :5432"),
+        ("TLS passthrough (the app&apos;s own TLS)", "app TLS :443"),
+        ("TLS, server checked against a CA you chose", "TLS :443"),
+    ] {
+        assert!(svg.contains(class), "legend: {class}");
+        assert!(svg.contains(&format!(">{pill}</text>")), "pill: {pill}");
+    }
+    // credentialName without workloadSelector: plaintext, and the tooltip says why.
+    assert!(svg.contains("HTTP plaintext :443"));
+    assert!(svg.contains("credentialName is ignored by sidecars"));
+    // The egress gateway hop is drawn.
+    assert!(svg.contains(">egress gateway</text>"));
+}
+
+#[test]
 fn every_corpus_file_gives_well_formed_svg() {
     let mut drawn = 0;
     for path in common::corpus_files() {

@@ -69,8 +69,8 @@ impl Columns {
         let card_w = 100.0 + extra * 0.1;
         let host_w = 160.0 + extra * 0.35;
         let card_x = MARGIN + wl_w + 18.0;
-        let gateway = gateways.then_some((card_x + card_w + 24.0, 86.0));
-        let total = if gateways { w + 110.0 } else { w };
+        let gateway = gateways.then_some((card_x + card_w + 24.0, 112.0));
+        let total = if gateways { w + 136.0 } else { w };
         Columns {
             workloads: (MARGIN, wl_w),
             card: (card_x, card_w),
