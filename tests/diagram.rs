@@ -1,8 +1,10 @@
 //! The diagram: golden SVG of the example workspace, well-formed SVG for every
 //! corpus file, PNG from the CLI, refusal of unreadable input, and
-//! click-to-select in the app.
+//! click-to-select, export and a view that follows the selection in the app.
 
 mod common;
+#[path = "../benches/generate.rs"]
+mod generate;
 
 use egress_studio::app::EgressStudio;
 use egress_studio::diagram;
@@ -182,4 +184,60 @@ fn clicking_a_node_selects_its_resource() {
     assert_ne!(before, after);
     let r = h.state().selected_resource().unwrap();
     assert_eq!((r.kind(), r.name()), ("ServiceEntry", "partner-bank"));
+}
+
+#[test]
+fn the_app_exports_png_and_svg() {
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/examples/egress.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(&[example]);
+    let (png_path, svg_path) = (dir.path().join("r.png"), dir.path().join("r.svg"));
+    app.export_diagram(&png_path, true);
+    app.export_diagram(&svg_path, false);
+    let bytes = std::fs::read(&png_path).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .unwrap();
+    assert!(reader.info().width > 600);
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(roxmltree::Document::parse(&svg).is_ok());
+    assert!(svg.contains("gateway.partner-bank.example"));
+}
+
+#[test]
+fn the_view_follows_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.yaml");
+    std::fs::write(&path, generate::workspace_yaml(200)).unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(&[path]);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    h.run();
+    let layout = h.state_mut().diagram_layout();
+    let last = layout.bands.last().unwrap().site;
+    let label = layout
+        .shapes
+        .iter()
+        .find_map(|s| match s {
+            diagram::Shape::Node {
+                kind: diagram::layout::NodeKind::ServiceEntry,
+                site: Some(site),
+                detail,
+                ..
+            } if *site == last => detail.lines().next().map(str::to_string),
+            _ => None,
+        })
+        .unwrap();
+    // Diagram nodes are buttons (the editor's heading repeats the name as text).
+    let node = |h: &Harness<EgressStudio>| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, &label)
+            .is_some()
+    };
+    assert!(!node(&h), "{label} is off screen at first");
+    h.state_mut().selected = Some(last);
+    h.run();
+    assert!(node(&h), "{label} in view once selected");
 }
