@@ -164,20 +164,25 @@ fn pill(x: f32, end: f32, y: f32, class: Security, text: &str, full: &str, site:
 }
 
 /// What the probe said, as the host node's badge line.
+/// Of several probed ports, the newest current result speaks for the host.
 fn probe_line(route: &Route) -> Option<(String, String, Tone)> {
-    let p = route.listeners.iter().find_map(|l| l.probe.as_ref())?;
+    let p = route
+        .listeners
+        .iter()
+        .filter_map(|l| l.probe.as_ref())
+        .max_by_key(|m| (!m.stale, m.seq))?;
     let mut parts = vec![if p.dns_ok { "DNS ok" } else { "DNS failed" }.to_string()];
     match (p.tls_ok, p.days_left) {
-        (Some(true), Some(d)) => parts.push(format!("TLS ok {d} d")),
+        (Some(true), Some(d)) if d < 0 => parts.push("TLS ok, certificate expired".into()),
+        (Some(true), Some(d)) => parts.push(format!(
+            "TLS ok, {} left",
+            plural(d as usize, "day", "days")
+        )),
         (Some(true), None) => parts.push("TLS ok".into()),
         (Some(false), _) => parts.push("TLS failed".into()),
         (None, _) => {}
     }
-    if let Some(c) = route
-        .listeners
-        .iter()
-        .find_map(|l| l.probe.as_ref()?.client_cert.as_deref())
-    {
+    if let Some(c) = &p.client_cert {
         parts.push(format!("client cert {c}"));
     }
     let failed = !p.dns_ok || p.tls_ok == Some(false);

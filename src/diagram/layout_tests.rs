@@ -1,3 +1,6 @@
+//! Layout tests, without egui: the acceptance criteria of the route diagram (default
+//! view, overlap, label size, determinism, stability under edits, fit, selection).
+
 use super::*;
 use crate::diagram::graph::build;
 use crate::diagram::view;
