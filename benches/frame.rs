@@ -46,47 +46,4 @@ fn frame(c: &mut Criterion) {
 }
 
 criterion_group!(benches, frame);
-criterion_main!(benches, diagram_benches);
-
-fn diagram(c: &mut Criterion) {
-    let text = generate::workspace_yaml(1_000);
-    let Ok(file) = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes()) else {
-        return;
-    };
-    let ws = egress_studio::yaml::Workspace { files: vec![file] };
-    let diags = egress_studio::validate::check(&ws, &Default::default());
-    let mut group = c.benchmark_group("diagram");
-    group.bench_function("graph_and_layout_1000_resources", |b| {
-        b.iter(|| {
-            let g = egress_studio::diagram::build(
-                black_box(&ws),
-                &diags,
-                &Default::default(),
-                &Default::default(),
-            );
-            black_box(
-                egress_studio::diagram::lay_out(&g, &Default::default())
-                    .shapes
-                    .len(),
-            )
-        })
-    });
-    let layout = egress_studio::diagram::lay_out(
-        &egress_studio::diagram::build(&ws, &diags, &Default::default(), &Default::default()),
-        &Default::default(),
-    );
-    group.bench_function("svg_export_1000_resources", |b| {
-        b.iter(|| {
-            black_box(
-                egress_studio::diagram::svg::render(
-                    black_box(&layout),
-                    &egress_studio::diagram::svg::LIGHT,
-                )
-                .len(),
-            )
-        })
-    });
-    group.finish();
-}
-
-criterion_group!(diagram_benches, diagram);
+criterion_main!(benches);

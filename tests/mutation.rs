@@ -220,9 +220,9 @@ fn validate(bytes: Vec<u8>) -> Option<(SourceFile, Verdict)> {
         resources: file.items().filter(|(_, i)| i.is_istio()).count(),
         items: file.items().count(),
     };
-    let graph = diagram::build(&ws, &found, &Default::default(), &Default::default());
+    let graph = diagram::build(&ws, &found, &[], &Default::default());
     let svg = diagram::svg::render(
-        &diagram::lay_out(&graph, &Default::default()),
+        &diagram::lay_out(&graph, &Default::default(), diagram::layout::EXPORT_WIDTH),
         &diagram::svg::LIGHT,
     );
     assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"));

@@ -1,52 +1,215 @@
 //! The right panel: the traffic-route diagram (or the same route as text), with
-//! click-to-select and SVG export.
+//! click-to-select, a legend, a view that follows the selection, and SVG/PNG
+//! export to a chosen path.
 
 use super::{EgressStudio, route};
-use crate::diagram::{self, paint};
+use crate::diagram::{self, Layout, ProbeResult, paint, view};
+use crate::probe::targets::PathMap;
+use crate::validate::Site;
 use egui::Ui;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+/// What a cached layout was built from.
+#[derive(Clone, PartialEq)]
+struct CacheKey {
+    generation: u64,
+    collapsed: HashSet<String>,
+    /// Probe results received so far (a version, not a count of entries).
+    probes: u64,
+    paths: PathMap,
+    width: u32,
+}
+
+/// The diagram panel's state: layout cache, view and export form.
+pub struct DiagramState {
+    /// Shared, so a frame does not copy thousands of shapes.
+    cache: Option<(CacheKey, Arc<Layout>)>,
+    collapsed: HashSet<String>,
+    /// Pan and zoom, in layout coordinates.
+    scene: egui::Rect,
+    /// The selection and open files the view was last placed for, and the panel size.
+    placed_for: Option<(Option<Site>, String)>,
+    panel: egui::Vec2,
+    /// Laid out for this panel width.
+    width: f32,
+    /// The export form: the path typed or picked.
+    export: Option<String>,
+    picked: (Sender<PathBuf>, Receiver<PathBuf>),
+}
+
+impl Default for DiagramState {
+    fn default() -> Self {
+        DiagramState {
+            cache: None,
+            collapsed: HashSet::new(),
+            scene: egui::Rect::ZERO,
+            placed_for: None,
+            panel: egui::Vec2::ZERO,
+            width: diagram::layout::EXPORT_WIDTH,
+            export: None,
+            picked: channel(),
+        }
+    }
+}
+
+fn to_egui(r: diagram::layout::Rect) -> egui::Rect {
+    egui::Rect::from_min_size(egui::pos2(r.x, r.y), egui::vec2(r.w, r.h))
+}
+
+fn from_egui(r: egui::Rect) -> diagram::layout::Rect {
+    diagram::layout::Rect {
+        x: r.min.x,
+        y: r.min.y,
+        w: r.width(),
+        h: r.height(),
+    }
+}
 
 impl EgressStudio {
-    /// The layout for the current workspace, probe results and collapsed groups.
-    pub fn diagram_layout(&mut self) -> crate::diagram::Layout {
-        let probes = self.probe.results.len();
-        if let Some((g, c, n, l)) = &self.diagram_cache
-            && *g == self.session.version()
-            && *c == self.diagram_collapsed
-            && *n == probes
+    /// Probe results with the order they arrived in, for the diagram overlay.
+    pub fn probe_results(&self) -> Vec<ProbeResult<'_>> {
+        self.probe
+            .results
+            .iter()
+            .map(|(key, (target, report))| ProbeResult {
+                target,
+                report,
+                seq: self.probe.arrival.get(key).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// The layout for the current workspace, probe results, path mappings,
+    /// collapsed groups and panel width; rebuilt only when one of them changes.
+    pub fn diagram_layout(&mut self) -> Arc<Layout> {
+        let key = CacheKey {
+            generation: self.session.version(),
+            collapsed: self.diagram.collapsed.clone(),
+            probes: self.probe.received,
+            paths: self.path_map(),
+            width: (self.diagram.width / 10.0).round() as u32 * 10,
+        };
+        if let Some((k, l)) = &self.diagram.cache
+            && *k == key
         {
-            return l.clone();
+            return Arc::clone(l);
         }
         let graph = diagram::build(
             &self.session.workspace,
             &self.session.diagnostics,
-            &self.probe.results,
-            &self.path_map(),
+            &self.probe_results(),
+            &key.paths,
         );
-        let layout = diagram::lay_out(&graph, &self.diagram_collapsed);
-        self.diagram_cache = Some((
-            self.session.version(),
-            self.diagram_collapsed.clone(),
-            probes,
-            layout.clone(),
+        let layout = Arc::new(diagram::lay_out(
+            &graph,
+            &self.diagram.collapsed,
+            key.width as f32,
         ));
+        self.diagram.cache = Some((key, Arc::clone(&layout)));
         layout
     }
 
-    /// Writes the diagram as SVG.
-    pub fn export_svg(&mut self, path: &std::path::Path, dark: bool) {
+    /// Writes the diagram as PNG (for a `.png` path, at 2×) or SVG.
+    pub fn export_diagram(&mut self, path: &std::path::Path, dark: bool) {
         let layout = self.diagram_layout();
-        let svg = diagram::svg::render(
-            &layout,
-            if dark {
-                &diagram::svg::DARK
-            } else {
-                &diagram::svg::LIGHT
-            },
-        );
-        match crate::yaml::atomic_write(path, svg.as_bytes()) {
+        let palette = paint::palette(dark);
+        let is_png = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        let bytes = if is_png {
+            diagram::png::render(&layout, palette, diagram::png::SCALE)
+        } else {
+            Ok(diagram::svg::render(&layout, palette).into_bytes())
+        };
+        let written =
+            bytes.and_then(|b| crate::yaml::atomic_write(path, &b).map_err(|e| e.to_string()));
+        match written {
             Ok(()) => self.notice(false, format!("diagram written to {}", path.display())),
             Err(e) => self.notice(true, format!("diagram not written: {e}")),
         }
+    }
+
+    fn pick_export_path(&self) {
+        let tx = self.diagram.picked.0.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let picked = rfd::FileDialog::new()
+                .add_filter("PNG image", &["png"])
+                .add_filter("SVG drawing", &["svg"])
+                .set_file_name("route.png")
+                .save_file();
+            if let Some(p) = picked {
+                let _ = tx.send(p);
+            }
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    fn export_form(&mut self, ui: &mut Ui) {
+        while let Ok(p) = self.diagram.picked.1.try_recv() {
+            self.diagram.export = Some(p.display().to_string());
+        }
+        let Some(mut path) = self.diagram.export.take() else {
+            return;
+        };
+        let mut keep = true;
+        ui.horizontal(|ui| {
+            ui.label("Export to");
+            ui.add(egui::TextEdit::singleline(&mut path).desired_width(220.0))
+                .on_hover_text("A .png path writes PNG at 2×; any other path writes SVG");
+            if ui.button("Browse…").clicked() {
+                self.pick_export_path();
+            }
+            if ui.button("Write").clicked() && !path.trim().is_empty() {
+                let dark = ui.visuals().dark_mode;
+                self.export_diagram(std::path::Path::new(path.trim()), dark);
+                keep = false;
+            }
+            if ui.button("Cancel").clicked() {
+                keep = false;
+            }
+        });
+        if keep {
+            self.diagram.export = Some(path);
+        }
+    }
+
+    /// Places the view for the selection and open files when they change: the
+    /// selected route whole, at a readable zoom. A view already showing the
+    /// selected route stays put (clicking in the diagram does not jump).
+    fn place_view(&mut self, layout: &Layout, panel: egui::Vec2) {
+        let key = (self.session.selected, self.workspace_key.1.clone());
+        let size = (panel.x, panel.y);
+        let unplaced = self.diagram.scene == egui::Rect::ZERO || !self.diagram.scene.is_finite();
+        if self.diagram.placed_for.as_ref() != Some(&key) || unplaced {
+            let files_changed = self
+                .diagram
+                .placed_for
+                .as_ref()
+                .is_none_or(|(_, files)| *files != key.1);
+            let keep = !unplaced
+                && !files_changed
+                && self
+                    .session
+                    .selected
+                    .is_none_or(|s| view::shows(layout, from_egui(self.diagram.scene), s));
+            if !keep {
+                self.diagram.scene =
+                    to_egui(view::default_view(layout, size, self.session.selected));
+            }
+            self.diagram.placed_for = Some(key);
+        } else if self.diagram.panel != panel && self.diagram.panel != egui::Vec2::ZERO {
+            // The panel was resized: keep the zoom and the top left.
+            let prev = (self.diagram.panel.x, self.diagram.panel.y);
+            let zoom = view::zoom(from_egui(self.diagram.scene), prev).max(0.01);
+            self.diagram.scene = egui::Rect::from_min_size(self.diagram.scene.min, panel / zoom);
+        }
+        self.diagram.panel = panel;
     }
 
     pub(super) fn route_panel(&mut self, ui: &mut Ui) {
@@ -54,30 +217,31 @@ impl EgressStudio {
             ui.heading("Traffic route");
             ui.checkbox(&mut self.route_as_text, "as text");
             if ui
-                .button("Export SVG")
-                .on_hover_text("Write the diagram to route.svg in the current folder")
+                .button("Export…")
+                .on_hover_text("Write the diagram as PNG or SVG")
                 .clicked()
             {
-                let dark = ui.visuals().dark_mode;
-                self.export_svg(std::path::Path::new("route.svg"), dark);
+                self.diagram.export = Some("route.png".to_string());
             }
             if ui
                 .small_button("fit")
-                .on_hover_text("Show the whole diagram")
+                .on_hover_text("Show as much as fits at a readable size; scroll for the rest")
                 .clicked()
             {
                 let l = self.diagram_layout();
-                self.diagram_scene =
-                    egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(l.width, l.height));
+                let size = (self.diagram.panel.x, self.diagram.panel.y);
+                self.diagram.scene = to_egui(view::fit(&l, size, self.diagram.scene.min.y));
             }
             if ui
                 .small_button("100%")
-                .on_hover_text("Reset pan and zoom")
+                .on_hover_text("Back to the selected route at 100 %")
                 .clicked()
             {
-                self.diagram_scene = egui::Rect::ZERO;
+                self.diagram.placed_for = None;
+                self.diagram.scene = egui::Rect::ZERO;
             }
         });
+        self.export_form(ui);
         ui.label(
             egui::RichText::new(match self.session.mesh.outbound {
                 crate::validate::OutboundPolicy::RegistryOnly => {
@@ -97,26 +261,28 @@ impl EgressStudio {
             route::route_ui(self, ui);
             return;
         }
+        self.diagram.width = ui.available_width();
         let layout = self.diagram_layout();
         if layout.shapes.is_empty() {
             ui.label("No ServiceEntries yet.");
             return;
         }
-        let mut scene = self.diagram_scene;
-        if scene == egui::Rect::ZERO || !scene.is_finite() {
-            // Start readable (75 %) at the top left rather than fitting everything tiny.
-            let size = ui.available_size().max(egui::vec2(100.0, 100.0)) / 0.75;
-            scene = egui::Rect::from_min_size(egui::Pos2::ZERO, size);
-        }
+        paint::legend_ui(ui, &layout.classes);
+        let panel = ui.available_size().max(egui::vec2(100.0, 100.0));
+        self.place_view(&layout, panel);
+        let mut scene = self.diagram.scene;
         let action = paint::ui(ui, &layout, self.session.selected, &mut scene);
-        self.diagram_scene = scene;
+        self.diagram.scene = scene;
         match action {
             Some(paint::Action::Select(site)) => {
                 self.session.selected = Some(site);
                 self.tab = super::EditorTab::Form;
+                // The route is on screen already: do not move the view.
+                self.diagram.placed_for =
+                    Some((self.session.selected, self.workspace_key.1.clone()));
             }
-            Some(paint::Action::ToggleGroup(ns)) if !self.diagram_collapsed.remove(&ns) => {
-                self.diagram_collapsed.insert(ns);
+            Some(paint::Action::ToggleGroup(ns)) if !self.diagram.collapsed.remove(&ns) => {
+                self.diagram.collapsed.insert(ns);
             }
             Some(paint::Action::ToggleGroup(_)) | None => {}
         }

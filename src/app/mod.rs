@@ -151,15 +151,8 @@ pub struct EgressStudio {
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
     collapsed_files: std::collections::HashSet<usize>,
     pub bottom_tab: BottomTab,
-    /// Diagram layout cache: (session version, collapsed namespaces, probe results seen, layout).
-    diagram_cache: Option<(
-        u64,
-        std::collections::HashSet<String>,
-        usize,
-        crate::diagram::Layout,
-    )>,
-    diagram_collapsed: std::collections::HashSet<String>,
-    diagram_scene: egui::Rect,
+    /// The diagram panel's view state and layout cache.
+    diagram: diagram_panel::DiagramState,
     pub route_as_text: bool,
     pub probe: probe_panel::ProbeState,
     /// The open files' paths, and the key that identifies this set of files
@@ -205,9 +198,7 @@ impl EgressStudio {
             route_cache: None,
             collapsed_files: std::collections::HashSet::new(),
             bottom_tab: BottomTab::Diagnostics,
-            diagram_cache: None,
-            diagram_collapsed: std::collections::HashSet::new(),
-            diagram_scene: egui::Rect::ZERO,
+            diagram: diagram_panel::DiagramState::default(),
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),

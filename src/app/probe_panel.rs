@@ -27,6 +27,10 @@ pub struct ProbeState {
     running: Option<(u64, Vec<Target>)>,
     /// Last report per target key.
     pub results: HashMap<String, (Target, ProbeReport)>,
+    /// When each result arrived (larger = newer), and how many have arrived:
+    /// the diagram's overlay shows the newest and rebuilds when this changes.
+    pub arrival: HashMap<String, u64>,
+    pub received: u64,
     /// Order in which targets were last probed (keys).
     pub order: Vec<String>,
     pub manual: String,
@@ -182,6 +186,8 @@ impl EgressStudio {
                         && *rid == id
                         && let Some(t) = targets.get(index)
                     {
+                        self.probe.received += 1;
+                        self.probe.arrival.insert(t.key(), self.probe.received);
                         self.probe.results.insert(t.key(), (t.clone(), *report));
                     }
                 }

@@ -17,7 +17,7 @@ fn lines(app: &EgressStudio) -> Vec<RouteLine> {
     let graph = crate::diagram::build(
         &app.session.workspace,
         &app.session.diagnostics,
-        &app.probe.results,
+        &app.probe_results(),
         &app.path_map(),
     );
     let mut out = Vec::new();
@@ -44,7 +44,7 @@ fn lines(app: &EgressStudio) -> Vec<RouteLine> {
                 site,
                 text: format!(
                     "  -> sidecar :{}/{}{via} -> {host} [{}]  ({})",
-                    l.port, l.protocol, r.resolution, l.wire
+                    l.port, l.protocol, r.resolution, l.wire.full
                 ),
                 heading: false,
             });

@@ -1,4 +1,5 @@
-//! `egress-studio diagram`.
+//! `egress-studio diagram`: the route diagram as SVG and/or PNG, from the same
+//! layout the app draws.
 
 use super::output::errln;
 use super::{EXIT_BAD_INPUT, EXIT_OK};
@@ -8,10 +9,14 @@ use clap::Args;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("out").required(true).multiple(true).args(["svg", "png"]))]
 pub struct DiagramArgs {
     /// Write the diagram as SVG here.
     #[arg(long, value_name = "OUT")]
-    pub svg: PathBuf,
+    pub svg: Option<PathBuf>,
+    /// Write the diagram as PNG (2× scale) here.
+    #[arg(long, value_name = "OUT")]
+    pub png: Option<PathBuf>,
     /// Dark colours instead of light.
     #[arg(long)]
     pub dark: bool,
@@ -21,6 +26,41 @@ pub struct DiagramArgs {
     /// Manifests: files, folders (every *.yaml and *.yml below) or `-` for standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+}
+
+/// Why the input cannot be drawn at all: unreadable YAML or no object.
+fn unreadable(workspace: &Workspace) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &workspace.files {
+        for d in &f.documents {
+            if let Some(e) = d
+                .error
+                .as_ref()
+                .filter(|e| crate::validate::is_unreadable(e.class))
+            {
+                out.push(format!(
+                    "{}:{}:{}: error: {}",
+                    f.display_path(),
+                    e.pos.line,
+                    e.pos.column,
+                    e.message
+                ));
+            }
+        }
+    }
+    let objects: usize = workspace
+        .files
+        .iter()
+        .map(|f| f.documents.iter().map(|d| d.items.len()).sum::<usize>())
+        .sum();
+    if out.is_empty() && objects == 0 {
+        let shown: Vec<String> = workspace.files.iter().map(|f| f.display_path()).collect();
+        out.push(format!(
+            "error: no Kubernetes object found in {}: nothing to draw",
+            shown.join(", ")
+        ));
+    }
+    out
 }
 
 pub fn run(args: &DiagramArgs) -> u8 {
@@ -41,6 +81,13 @@ pub fn run(args: &DiagramArgs) -> u8 {
             }
         }
     }
+    let problems = unreadable(&workspace);
+    if !problems.is_empty() {
+        for p in problems {
+            errln!("{p}");
+        }
+        return EXIT_BAD_INPUT;
+    }
     let diagnostics = crate::validate::analyze(
         &workspace,
         &crate::validate::Options::default(),
@@ -48,35 +95,46 @@ pub fn run(args: &DiagramArgs) -> u8 {
             .and_then(Result::ok)
             .unwrap_or_default(),
     );
-    let graph = diagram::build(
-        &workspace,
-        &diagnostics,
-        &Default::default(),
-        &Default::default(),
-    );
-    let layout = diagram::lay_out(&graph, &Default::default());
-    let svg = diagram::svg::render(
-        &layout,
-        if args.dark {
-            &diagram::svg::DARK
-        } else {
-            &diagram::svg::LIGHT
-        },
-    );
-    match crate::yaml::atomic_write(&args.svg, svg.as_bytes()) {
-        Ok(()) => {
-            errln!(
-                "wrote {} ({} ServiceEntries)",
-                args.svg.display(),
-                graph.routes().count()
-            );
-            EXIT_OK
-        }
-        // `--svg /dev/stdout | head`: the reader stopped early, nothing to report.
-        Err(e) if e.is_closed_pipe() => EXIT_OK,
-        Err(e) => {
-            errln!("error: {e}");
-            EXIT_BAD_INPUT
+    let graph = diagram::build(&workspace, &diagnostics, &[], &Default::default());
+    let layout = diagram::lay_out(&graph, &Default::default(), diagram::layout::EXPORT_WIDTH);
+    let palette = if args.dark {
+        &diagram::svg::DARK
+    } else {
+        &diagram::svg::LIGHT
+    };
+    let entries = graph.routes().count();
+    let what = if entries == 1 {
+        "1 ServiceEntry".to_string()
+    } else {
+        format!("{entries} ServiceEntries")
+    };
+    let mut outputs: Vec<(&PathBuf, Result<Vec<u8>, String>)> = Vec::new();
+    if let Some(p) = &args.svg {
+        outputs.push((p, Ok(diagram::svg::render(&layout, palette).into_bytes())));
+    }
+    if let Some(p) = &args.png {
+        outputs.push((
+            p,
+            diagram::png::render(&layout, palette, diagram::png::SCALE),
+        ));
+    }
+    for (path, bytes) in outputs {
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                errln!("error: {}: {e}", path.display());
+                return EXIT_BAD_INPUT;
+            }
+        };
+        match crate::yaml::atomic_write(path, &bytes) {
+            Ok(()) => errln!("wrote {} ({what})", path.display()),
+            // `--svg /dev/stdout | head`: the reader stopped early, nothing to report.
+            Err(e) if e.is_closed_pipe() => {}
+            Err(e) => {
+                errln!("error: {}: {e}", path.display());
+                return EXIT_BAD_INPUT;
+            }
         }
     }
+    EXIT_OK
 }

@@ -1,111 +1,91 @@
-//! A deterministic left-to-right layout on a fixed grid: one band per
-//! ServiceEntry, bands grouped by namespace. Every band has the same height and
-//! every column a fixed width, so nodes never overlap and editing one entry
-//! moves no other node (only renaming, which re-sorts, does).
+//! Where everything goes: a compact left-to-right flow sized for a 500–700 px
+//! panel, deterministic, without egui.
+//!
+//! Why left to right, in four columns (workloads → ServiceEntry card with its
+//! ports → [egress gateway] → external host): a route is read like a sentence,
+//! source to destination, and the destination is the part a reviewer looks for,
+//! so the host column is always inside the panel at 100 % zoom. A top-to-bottom
+//! flow would fit narrow panels better but puts one route's hops on several
+//! screens once there are dozens of entries. Instead the columns shrink with the
+//! panel (down to `MIN_WIDTH`) and long texts are elided, never scaled: every
+//! label is ≥ `MIN_FONT` px at 100 %, and the full text is on hover and in the
+//! SVG `<title>`.
+//!
+//! One workloads node per namespace and audience (exportTo/selector) is shared
+//! by its ServiceEntries through a bus line, instead of one mostly empty box per
+//! entry. Each ServiceEntry is a band of fixed height (ports beyond `ROWS`
+//! collapse into "… N more"), so nodes never overlap and editing one entry moves
+//! no other node; only renaming (which re-sorts) or changing the audience does.
+//! Each port's edge to the host carries its security class: colour, glyph and a
+//! short label in a pill that sits on the edge, between the columns.
 
-use super::graph::{Graph, Route};
+use super::graph::{Graph, Route, Security};
+pub use super::shapes::{Band, Label, Layout, NodeKind, Rect, Shape, Tone};
+use super::text::{elide, plural, width};
 use crate::validate::{Severity, Site};
 use std::collections::HashSet;
 
-/// Column x positions when some route goes through an egress gateway.
-pub const COLS: [f32; 5] = [16.0, 216.0, 656.0, 876.0, 1156.0];
-/// Without gateways the gateway column is dropped.
-pub const COLS_DIRECT: [f32; 5] = [16.0, 216.0, 0.0, 836.0, 1116.0];
-pub const COL_W: [f32; 5] = [180.0, 240.0, 180.0, 260.0, 180.0];
-pub const BAND_H: f32 = 132.0;
-pub const NODE_H: f32 = 112.0;
-pub const HEADER_H: f32 = 30.0;
-pub const LINE_H: f32 = 15.0;
-pub const MAX_LINES: usize = 5;
-/// Lines of an edge label: they must fit above the edge inside the band.
-pub const MAX_LABEL_LINES: usize = 3;
-/// Width of the widest row, given the columns.
-pub fn width(cols: &[f32; 5]) -> f32 {
-    cols[4] + COL_W[4] + cols[0]
+pub const MIN_WIDTH: f32 = 480.0;
+pub const MAX_WIDTH: f32 = 780.0;
+/// Width used when there is no panel (CLI, SVG and PNG export).
+pub const EXPORT_WIDTH: f32 = 680.0;
+pub const MARGIN: f32 = 8.0;
+/// The smallest text drawn at 100 %.
+pub const MIN_FONT: f32 = 11.0;
+pub const TITLE_SIZE: f32 = 12.5;
+pub const TEXT_SIZE: f32 = 11.5;
+pub const SMALL_SIZE: f32 = 11.0;
+pub const HEADER_SIZE: f32 = 13.0;
+pub const TITLE_H: f32 = 22.0;
+pub const ROW_H: f32 = 17.0;
+/// Port rows (and host lines) a node shows.
+pub const ROWS: usize = 3;
+pub const NODE_H: f32 = TITLE_H + ROWS as f32 * ROW_H + 6.0;
+pub const BAND_H: f32 = NODE_H + 10.0;
+pub const HEADER_H: f32 = 26.0;
+pub const PILL_H: f32 = 16.0;
+/// Scale of a glyph in a pill.
+pub const PILL_GLYPH: f32 = 0.9;
+/// Width of a glyph in a pill.
+pub const GLYPH_W: f32 = 14.0;
+const PAD: f32 = 8.0;
+
+/// Column x and width.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    workloads: (f32, f32),
+    card: (f32, f32),
+    gateway: Option<(f32, f32)>,
+    host: (f32, f32),
+    width: f32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    pub x: f32,
-    pub y: f32,
-    pub w: f32,
-    pub h: f32,
-}
-
-impl Rect {
-    pub fn intersects(&self, o: &Rect) -> bool {
-        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Normal,
-    Warning,
-    Error,
-    Ok,
-    Muted,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Shape {
-    Header {
-        rect: Rect,
-        text: String,
-        namespace: String,
-        collapsed: bool,
-    },
-    Node {
-        rect: Rect,
-        title: String,
-        lines: Vec<(String, Tone)>,
-        outline: Tone,
-        site: Option<Site>,
-        detail: String,
-    },
-    Edge {
-        from: (f32, f32),
-        to: (f32, f32),
-        label: Vec<(String, Tone)>,
-        tone: Tone,
-        site: Option<Site>,
-    },
-}
-
-impl Shape {
-    pub fn bounds(&self) -> Rect {
-        match self {
-            Shape::Header { rect, .. } | Shape::Node { rect, .. } => *rect,
-            Shape::Edge {
-                from, to, label, ..
-            } => {
-                let h = LINE_H * label.len() as f32;
-                Rect {
-                    x: from.0.min(to.0),
-                    y: from.1.min(to.1) - h,
-                    w: (to.0 - from.0).abs(),
-                    h: (to.1 - from.1).abs() + h,
-                }
-            }
+impl Columns {
+    /// Columns for a panel `width` wide; gateways add a column.
+    fn new(width: f32, gateways: bool) -> Columns {
+        let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
+        let extra = w - MIN_WIDTH;
+        let wl_w = 84.0 + extra * 0.08;
+        let card_w = 100.0 + extra * 0.1;
+        let host_w = 160.0 + extra * 0.35;
+        let card_x = MARGIN + wl_w + 18.0;
+        let gateway = gateways.then_some((card_x + card_w + 24.0, 112.0));
+        let total = if gateways { w + 136.0 } else { w };
+        Columns {
+            workloads: (MARGIN, wl_w),
+            card: (card_x, card_w),
+            gateway,
+            host: (total - MARGIN - host_w, host_w),
+            width: total,
         }
     }
 
-    pub fn site(&self) -> Option<Site> {
-        match self {
-            Shape::Node { site, .. } | Shape::Edge { site, .. } => *site,
-            Shape::Header { .. } => None,
-        }
+    fn right(c: (f32, f32)) -> f32 {
+        c.0 + c.1
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Layout {
-    pub shapes: Vec<Shape>,
-    pub width: f32,
-    pub height: f32,
-}
-
-fn tone(s: Option<Severity>) -> Tone {
+fn severity_tone(s: Option<Severity>) -> Tone {
     match s {
         Some(Severity::Error) => Tone::Error,
         Some(Severity::Warning) => Tone::Warning,
@@ -113,58 +93,24 @@ fn tone(s: Option<Severity>) -> Tone {
     }
 }
 
-/// Keeps at most `MAX_LINES` lines, the last saying how many were left out.
-fn cap(lines: Vec<(String, Tone)>) -> Vec<(String, Tone)> {
-    cap_to(lines, MAX_LINES)
-}
-
-fn cap_to(mut lines: Vec<(String, Tone)>, max: usize) -> Vec<(String, Tone)> {
-    if lines.len() > max {
-        let more = lines.len() - (max - 1);
-        lines.truncate(max - 1);
-        lines.push((format!("… {more} more"), Tone::Muted));
-    }
-    lines
-}
-
-/// Characters that fit a width, at roughly 6.6 px a character (12 px text).
-pub fn fit(text: &str, width: f32) -> String {
-    let max = ((width - 12.0) / 6.6).max(4.0) as usize;
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let mut t: String = text.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 fn node(
-    cols: &[f32; 5],
-    col: usize,
+    col: (f32, f32),
     y: f32,
+    kind: NodeKind,
     title: &str,
-    lines: Vec<(String, Tone)>,
-    outline: Tone,
-    site: Option<Site>,
+    lines: Vec<Label>,
+    (outline, site): (Tone, Option<Site>),
+    detail: String,
 ) -> Shape {
-    let w = COL_W[col];
-    let detail = std::iter::once(title.to_string())
-        .chain(lines.iter().map(|(l, _)| l.clone()))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let lines = cap(lines)
-        .into_iter()
-        .map(|(l, t)| (fit(&l, w), t))
-        .collect();
     Shape::Node {
         rect: Rect {
-            x: cols[col],
+            x: col.0,
             y,
-            w,
+            w: col.1,
             h: NODE_H,
         },
-        title: fit(title, w),
+        kind,
+        title: Label::fit(title, TITLE_SIZE, Tone::Normal, col.1 - 2.0 * PAD),
         lines,
         outline,
         site,
@@ -172,245 +118,356 @@ fn node(
     }
 }
 
-fn band(cols: &[f32; 5], route: &Route, y: f32, out: &mut Vec<Shape>) {
-    let mid = y + NODE_H / 2.0;
-    let se_tone = tone(route.severity);
-    out.push(node(
-        cols,
-        0,
-        y,
-        "workloads",
-        route
-            .workloads
-            .iter()
-            .map(|w| (w.clone(), Tone::Normal))
-            .collect(),
-        Tone::Normal,
-        Some(route.site),
+/// The lines of a node: at most `ROWS`, the last saying how many were left out.
+fn rows(items: &[(String, Tone)], what: (&str, &str), size: f32, max_w: f32) -> Vec<Label> {
+    let shown = if items.len() > ROWS {
+        ROWS - 1
+    } else {
+        items.len()
+    };
+    let mut out: Vec<Label> = items[..shown]
+        .iter()
+        .map(|(t, tone)| Label::fit(t, size, *tone, max_w))
+        .collect();
+    if items.len() > shown {
+        let more = format!("… {} more", plural(items.len() - shown, what.0, what.1));
+        out.push(Label::fit(&more, SMALL_SIZE, Tone::Muted, max_w));
+    }
+    out
+}
+
+/// The y of port row `i` of a band at `y`.
+pub fn row_y(y: f32, i: usize) -> f32 {
+    y + TITLE_H + i as f32 * ROW_H + ROW_H / 2.0
+}
+
+fn pill(x: f32, end: f32, y: f32, class: Security, text: &str, full: &str, site: Site) -> Shape {
+    let max_w = (end - x - 36.0).max(20.0);
+    let label = Label {
+        text: elide(text, SMALL_SIZE, max_w),
+        full: full.to_string(),
+        size: SMALL_SIZE,
+        tone: Tone::Normal,
+    };
+    let w = GLYPH_W * PILL_GLYPH + 12.0 + width(&label.text, SMALL_SIZE);
+    Shape::Pill {
+        rect: Rect {
+            x,
+            y: y - PILL_H / 2.0,
+            w,
+            h: PILL_H,
+        },
+        class,
+        label,
+        site: Some(site),
+    }
+}
+
+/// What the probe said, as the host node's badge line.
+/// Of several probed ports, the newest current result speaks for the host.
+fn probe_line(route: &Route) -> Option<(String, String, Tone)> {
+    let p = route
+        .listeners
+        .iter()
+        .filter_map(|l| l.probe.as_ref())
+        .max_by_key(|m| (!m.stale, m.seq))?;
+    let mut parts = vec![if p.dns_ok { "DNS ok" } else { "DNS failed" }.to_string()];
+    match (p.tls_ok, p.days_left) {
+        (Some(true), Some(d)) if d < 0 => parts.push("TLS ok, certificate expired".into()),
+        (Some(true), Some(d)) => parts.push(format!(
+            "TLS ok, {} left",
+            plural(d as usize, "day", "days")
+        )),
+        (Some(true), None) => parts.push("TLS ok".into()),
+        (Some(false), _) => parts.push("TLS failed".into()),
+        (None, _) => {}
+    }
+    if let Some(c) = &p.client_cert {
+        parts.push(format!("client cert {c}"));
+    }
+    let failed = !p.dns_ok || p.tls_ok == Some(false);
+    let tone = if p.stale {
+        Tone::Muted
+    } else if failed {
+        Tone::Error
+    } else {
+        Tone::Ok
+    };
+    let mut full = format!("probe: {}", parts.join(", "));
+    if !p.addresses.is_empty() {
+        full.push_str(&format!("; addresses {}", p.addresses.join(" ")));
+    }
+    if let Some(i) = &p.issuer {
+        full.push_str(&format!("; issuer {i}"));
+    }
+    if p.stale {
+        full.push_str(" (stale: the configuration changed since this probe)");
+    }
+    Some((parts.join(" · "), full, tone))
+}
+
+fn host_node(c: &Columns, route: &Route, y: f32) -> Shape {
+    let max_w = c.host.1 - 2.0 * PAD;
+    let mut extras = Vec::new();
+    if route.hosts.len() > 1 {
+        extras.push(format!(
+            "+{}",
+            plural(route.hosts.len() - 1, "host", "hosts")
+        ));
+    }
+    if !route.endpoints.is_empty() {
+        extras.push(plural(route.endpoints.len(), "endpoint", "endpoints"));
+    }
+    if !route.subsets.is_empty() {
+        extras.push(plural(route.subsets.len(), "subset", "subsets"));
+    }
+    extras.extend(route.policies.iter().cloned());
+    let host = route
+        .hosts
+        .first()
+        .map(String::as_str)
+        .unwrap_or("(no host)");
+    let meta = format!("{} · {}", route.resolution, route.location);
+    let split = split_host(host, max_w);
+    let mut lines = Vec::new();
+    if let Some((_, rest)) = &split {
+        // A long host takes two rows; resolution and extras share the next.
+        lines.push(Label {
+            text: elide(rest, TITLE_SIZE, max_w),
+            full: host.to_string(),
+            size: TITLE_SIZE,
+            tone: Tone::Normal,
+        });
+        let joined: Vec<String> = std::iter::once(meta).chain(extras).collect();
+        lines.push(Label::fit(
+            &joined.join(" · "),
+            SMALL_SIZE,
+            Tone::Muted,
+            max_w,
+        ));
+    } else {
+        lines.push(Label::fit(&meta, SMALL_SIZE, Tone::Muted, max_w));
+        if !extras.is_empty() {
+            lines.push(Label::fit(
+                &extras.join(" · "),
+                SMALL_SIZE,
+                Tone::Muted,
+                max_w,
+            ));
+        }
+    }
+    let probe = probe_line(route);
+    if let Some((text, full, tone)) = &probe {
+        let mut l = Label::fit(text, SMALL_SIZE, *tone, max_w);
+        l.full = full.clone();
+        lines.push(l);
+    }
+    let mut detail: Vec<String> = route.hosts.clone();
+    detail.push(format!(
+        "resolution {}, location {}",
+        route.resolution, route.location
     ));
-    let listener_lines: Vec<(String, Tone)> = route
+    detail.extend(route.endpoints.iter().map(|e| format!("endpoint {e}")));
+    detail.extend(route.subsets.iter().map(|s| format!("subset {s}")));
+    if !route.policies.is_empty() {
+        detail.push(format!("policies: {}", route.policies.join(", ")));
+    }
+    detail.extend(probe.map(|p| p.1));
+    let mut shape = node(
+        c.host,
+        y,
+        NodeKind::Host,
+        host,
+        lines,
+        (severity_tone(route.severity), Some(route.site)),
+        detail.join("\n"),
+    );
+    if let (Some((first, _)), Shape::Node { title, .. }) = (&split, &mut shape) {
+        title.text = first.clone();
+    }
+    shape
+}
+
+/// A host too long for one row, cut after a dot: the first row and the rest.
+fn split_host(host: &str, max_w: f32) -> Option<(String, String)> {
+    if width(host, TITLE_SIZE) <= max_w {
+        return None;
+    }
+    let cut = host
+        .char_indices()
+        .rev()
+        .find(|(i, c)| *c == '.' && width(&host[..=*i], TITLE_SIZE) <= max_w)
+        .map(|(i, _)| i + 1)?;
+    Some((host[..cut].to_string(), host[cut..].to_string()))
+}
+
+/// One ServiceEntry: its card with ports, the edges to the host, the host.
+fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut Vec<Security>) {
+    let ports: Vec<(String, Tone)> = route
         .listeners
         .iter()
         .map(|l| (format!(":{} {}", l.port, l.protocol), Tone::Normal))
         .collect();
+    let card_lines = rows(&ports, ("port", "ports"), TEXT_SIZE, c.card.1 - 2.0 * PAD);
+    let mut detail = vec![format!("ServiceEntry {}/{}", route.namespace, route.name)];
+    detail.extend(route.listeners.iter().map(|l| l.wire.full.clone()));
     out.push(node(
-        cols,
-        1,
+        c.card,
         y,
-        &format!("sidecar  {}/{}", route.namespace, route.name),
-        listener_lines,
-        se_tone,
-        Some(route.site),
+        NodeKind::ServiceEntry,
+        &route.name,
+        card_lines,
+        (severity_tone(route.severity), Some(route.site)),
+        detail.join("\n"),
     ));
-    // Wire labels (and the rule's policies) on the edge towards the host.
-    let mut label: Vec<(String, Tone)> = route
-        .listeners
-        .iter()
-        .map(|l| {
-            let lock = match l.locks {
-                0 => String::new(),
-                1 => "[lock] ".to_string(),
-                _ => "[lock][lock] ".to_string(),
-            };
-            let probe = match &l.probe {
-                Some(p) => match p.tls_ok {
-                    Some(true) => format!(
-                        "  tls ok{}",
-                        p.days_left.map(|d| format!(" {d}d")).unwrap_or_default()
-                    ),
-                    Some(false) => "  tls x".to_string(),
-                    None => String::new(),
-                },
-                None => String::new(),
-            };
-            let t = if l.double_tls {
-                Tone::Warning
-            } else if l.probe.as_ref().is_some_and(|p| p.stale) {
-                Tone::Muted
-            } else if l.probe.as_ref().and_then(|p| p.tls_ok) == Some(false) {
-                Tone::Error
-            } else if l.probe.as_ref().and_then(|p| p.tls_ok) == Some(true) {
-                Tone::Ok
-            } else {
-                Tone::Normal
-            };
-            (format!("{lock}{}{probe}", l.wire), t)
-        })
-        .collect();
-    if !route.policies.is_empty() {
-        label.push((route.policies.join(" | "), Tone::Muted));
-    }
-    let label = cap_to(label, MAX_LABEL_LINES);
-    let edge_tone = if route.listeners.iter().any(|l| l.double_tls) {
-        Tone::Warning
+    let edge_site = route.rule.unwrap_or(route.site);
+    let shown = route.listeners.len().min(if route.listeners.len() > ROWS {
+        ROWS - 1
     } else {
-        tone(route.rule_severity)
-    };
-    let host_col = 3;
-    let sidecar_right = cols[1] + COL_W[1];
-    let edge_start = (sidecar_right, mid);
-    out.push(Shape::Edge {
-        from: (cols[0] + COL_W[0], mid),
-        to: (cols[1], mid),
-        label: Vec::new(),
-        tone: Tone::Normal,
-        site: Some(route.site),
+        ROWS
     });
-    if let Some(gw) = &route.gateway {
-        out.push(node(
-            cols,
-            2,
-            y,
-            "egress gateway",
-            vec![(gw.clone(), Tone::Normal)],
-            Tone::Normal,
-            Some(route.site),
-        ));
-        let wrap =
-            |l: &Vec<(String, Tone)>, w: f32| l.iter().map(|(s, t)| (fit(s, w), *t)).collect();
-        out.push(Shape::Edge {
-            from: edge_start,
-            to: (cols[2], mid),
-            label: wrap(&label, cols[2] - sidecar_right),
-            tone: edge_tone,
-            site: route.rule.or(Some(route.site)),
-        });
-        out.push(Shape::Edge {
-            from: (cols[2] + COL_W[2], mid),
-            to: (cols[host_col], mid),
-            label: Vec::new(),
-            tone: edge_tone,
-            site: route.rule.or(Some(route.site)),
-        });
-    } else {
-        let w = cols[host_col] - sidecar_right;
-        let label = label.iter().map(|(s, t)| (fit(s, w), *t)).collect();
-        out.push(Shape::Edge {
-            from: edge_start,
-            to: (cols[host_col], mid),
-            label,
-            tone: edge_tone,
-            site: route.rule.or(Some(route.site)),
-        });
-    }
-    let mut host_lines = vec![(format!("[{}]", route.resolution), Tone::Muted)];
-    host_lines.extend(
-        route
-            .hosts
-            .iter()
-            .skip(1)
-            .map(|h| (h.clone(), Tone::Normal)),
-    );
-    host_lines.extend(
-        route
-            .endpoints
-            .iter()
-            .map(|e| (format!("-> {e}"), Tone::Muted)),
-    );
-    if let Some(p) = route.listeners.iter().find_map(|l| l.probe.as_ref()) {
-        let t = if p.stale {
-            Tone::Muted
-        } else if p.dns_ok {
-            Tone::Ok
-        } else {
-            Tone::Error
-        };
-        let text = if p.dns_ok {
-            format!("dns ok {}", p.addresses.join(" "))
-        } else {
-            "dns x".to_string()
-        };
-        host_lines.insert(1, (text, t));
-        if let Some(cc) = route
-            .listeners
-            .iter()
-            .find_map(|l| l.probe.as_ref()?.client_cert.clone())
-        {
-            host_lines.insert(2, (format!("client cert {cc}"), t));
+    let card_right = Columns::right(c.card);
+    for (i, l) in route.listeners.iter().take(shown).enumerate() {
+        let ry = row_y(y, i);
+        let class = l.wire.class;
+        if !classes.contains(&class) {
+            classes.push(class);
         }
-    }
-    out.push(node(
-        cols,
-        host_col,
-        y,
-        route
-            .hosts
-            .first()
-            .map(String::as_str)
-            .unwrap_or("(no host)"),
-        host_lines,
-        se_tone,
-        Some(route.site),
-    ));
-    if !route.subsets.is_empty() {
-        let n = route.subsets.len().min(3) as f32;
-        let h = (NODE_H - 4.0 * (n - 1.0)) / n;
-        for (i, s) in route.subsets.iter().take(3).enumerate() {
-            let sy = y + i as f32 * (h + 4.0);
-            let text = if i == 2 && route.subsets.len() > 3 {
-                format!("… {} subsets", route.subsets.len())
-            } else {
-                s.clone()
-            };
-            out.push(Shape::Node {
-                rect: Rect {
-                    x: cols[4],
-                    y: sy,
-                    w: COL_W[4],
-                    h,
-                },
-                title: fit(&text, COL_W[4]),
-                lines: Vec::new(),
-                outline: tone(route.rule_severity),
-                site: route.rule,
-                detail: s.clone(),
-            });
+        let tone = if class.is_warning() {
+            Tone::Warning
+        } else {
+            severity_tone(route.rule_severity)
+        };
+        let mut start = card_right;
+        if let (Some(gw), Some(_)) = (c.gateway, &route.gateway) {
             out.push(Shape::Edge {
-                from: (cols[3] + COL_W[3], mid),
-                to: (cols[4], sy + h / 2.0),
-                label: Vec::new(),
-                tone: Tone::Muted,
-                site: route.rule,
+                from: (card_right, ry),
+                to: (gw.0, ry),
+                arrow: true,
+                class: None,
+                tone: Tone::Normal,
+                site: Some(route.site),
             });
+            start = Columns::right(gw);
         }
+        out.push(Shape::Edge {
+            from: (start, ry),
+            to: (c.host.0, ry),
+            arrow: true,
+            class: Some(class),
+            tone,
+            site: Some(edge_site),
+        });
+        out.push(pill(
+            start + 8.0,
+            c.host.0,
+            ry,
+            class,
+            &l.wire.short,
+            &l.wire.full,
+            edge_site,
+        ));
+    }
+    if let (Some(gw), Some(name)) = (c.gateway, &route.gateway) {
+        out.push(node(
+            gw,
+            y,
+            NodeKind::Gateway,
+            "egress gateway",
+            vec![Label::fit(name, SMALL_SIZE, Tone::Muted, gw.1 - 2.0 * PAD)],
+            (Tone::Normal, Some(route.site)),
+            format!("egress gateway {name}"),
+        ));
+    }
+    out.push(host_node(c, route, y));
+}
+
+/// The workloads node of an audience, and the bus to each of its entries' cards.
+fn workloads(c: &Columns, audience: &[String], mids: &[f32], out: &mut Vec<Shape>) {
+    let (Some(first), Some(last)) = (mids.first(), mids.last()) else {
+        return;
+    };
+    let y = first - NODE_H / 2.0;
+    let items: Vec<(String, Tone)> = audience.iter().map(|a| (a.clone(), Tone::Normal)).collect();
+    let lines = rows(
+        &items,
+        ("audience", "audiences"),
+        TEXT_SIZE,
+        c.workloads.1 - 2.0 * PAD,
+    );
+    out.push(node(
+        c.workloads,
+        y,
+        NodeKind::Workloads,
+        "workloads",
+        lines,
+        (Tone::Normal, None),
+        format!("workloads that see these entries: {}", audience.join(", ")),
+    ));
+    let right = Columns::right(c.workloads);
+    let bus = right + (c.card.0 - right) / 2.0;
+    out.push(Shape::Edge {
+        from: (right, *first),
+        to: (bus, *first),
+        arrow: false,
+        class: None,
+        tone: Tone::Muted,
+        site: None,
+    });
+    if last > first {
+        out.push(Shape::Edge {
+            from: (bus, *first),
+            to: (bus, *last),
+            arrow: false,
+            class: None,
+            tone: Tone::Muted,
+            site: None,
+        });
+    }
+    for m in mids {
+        out.push(Shape::Edge {
+            from: (bus, *m),
+            to: (c.card.0, *m),
+            arrow: true,
+            class: None,
+            tone: Tone::Muted,
+            site: None,
+        });
     }
 }
 
-/// Lays the graph out; groups in `collapsed` show only their header.
-pub fn lay_out(graph: &Graph, collapsed: &HashSet<String>) -> Layout {
-    let cols = if graph.routes().any(|r| r.gateway.is_some()) {
-        COLS
-    } else {
-        COLS_DIRECT
+/// Lays the graph out for a panel `panel_width` wide; groups in `collapsed`
+/// show only their header.
+pub fn lay_out(graph: &Graph, collapsed: &HashSet<String>, panel_width: f32) -> Layout {
+    let c = Columns::new(panel_width, graph.routes().any(|r| r.gateway.is_some()));
+    let mut layout = Layout {
+        width: c.width,
+        ..Layout::default()
     };
-    let total = width(&cols);
-    let mut shapes = Vec::new();
-    let mut y = 8.0;
+    let mut y = MARGIN;
     for (ns, routes) in &graph.groups {
         let is_collapsed = collapsed.contains(ns);
         let errors = routes
             .iter()
             .filter(|r| r.severity == Some(Severity::Error))
             .count();
-        let text = format!(
-            "{} namespace {ns}: {} ServiceEntr{}{}",
-            if is_collapsed { "+" } else { "-" },
-            routes.len(),
-            if routes.len() == 1 { "y" } else { "ies" },
-            if errors > 0 {
-                format!(", {errors} with errors")
-            } else {
-                String::new()
-            }
+        let mut text = format!(
+            "{} namespace {ns} · {}",
+            if is_collapsed { "+" } else { "−" },
+            plural(routes.len(), "ServiceEntry", "ServiceEntries")
         );
-        shapes.push(Shape::Header {
-            rect: Rect {
-                x: cols[0],
-                y,
-                w: total - 2.0 * cols[0],
-                h: HEADER_H - 6.0,
-            },
-            text,
+        if errors > 0 {
+            text.push_str(&format!(", {errors} with errors"));
+        }
+        let rect = Rect {
+            x: MARGIN,
+            y,
+            w: c.width - 2.0 * MARGIN,
+            h: HEADER_H - 6.0,
+        };
+        layout.shapes.push(Shape::Header {
+            rect,
+            label: Label::fit(&text, HEADER_SIZE, Tone::Normal, rect.w),
             namespace: ns.clone(),
             collapsed: is_collapsed,
         });
@@ -418,131 +475,38 @@ pub fn lay_out(graph: &Graph, collapsed: &HashSet<String>) -> Layout {
         if is_collapsed {
             continue;
         }
-        for r in routes {
-            band(&cols, r, y, &mut shapes);
-            y += BAND_H;
+        // Entries grouped by audience (one shared workloads node each), then by name.
+        let mut order: Vec<&Route> = routes.iter().collect();
+        order.sort_by(|a, b| a.workloads.cmp(&b.workloads));
+        let mut i = 0;
+        while i < order.len() {
+            let audience = &order[i].workloads;
+            let mut mids = Vec::new();
+            while i < order.len() && &order[i].workloads == audience {
+                let r = order[i];
+                band(&c, r, y, &mut layout.shapes, &mut layout.classes);
+                layout.bands.push(Band {
+                    site: r.site,
+                    rule: r.rule,
+                    rect: Rect {
+                        x: 0.0,
+                        y,
+                        w: c.width,
+                        h: NODE_H,
+                    },
+                });
+                mids.push(y + NODE_H / 2.0);
+                y += BAND_H;
+                i += 1;
+            }
+            workloads(&c, audience, &mids, &mut layout.shapes);
         }
     }
-    Layout {
-        shapes,
-        width: total,
-        height: y + 8.0,
-    }
+    layout.classes.sort();
+    layout.height = y + MARGIN;
+    layout
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::diagram::graph::build;
-    use crate::yaml::{SourceFile, Workspace};
-
-    fn example() -> Workspace {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/assets/examples/egress.yaml"
-        ))
-        .unwrap();
-        Workspace {
-            files: vec![SourceFile::from_text("egress.yaml".into(), &text)],
-        }
-    }
-
-    fn layout(ws: &Workspace) -> Layout {
-        lay_out(
-            &build(ws, &[], &Default::default(), &Default::default()),
-            &HashSet::new(),
-        )
-    }
-
-    #[test]
-    fn no_nodes_overlap_and_labels_stay_between_columns() {
-        let text = crate::diagram::tests_support::workspace_yaml(600);
-        let ws = Workspace {
-            files: vec![SourceFile::from_text("g.yaml".into(), &text)],
-        };
-        let l = layout(&ws);
-        let boxes: Vec<Rect> = l
-            .shapes
-            .iter()
-            .filter_map(|s| match s {
-                Shape::Node { rect, .. } | Shape::Header { rect, .. } => Some(*rect),
-                _ => None,
-            })
-            .collect();
-        assert!(boxes.len() > 600);
-        for (i, a) in boxes.iter().enumerate() {
-            for b in &boxes[i + 1..] {
-                assert!(!a.intersects(b), "{a:?} overlaps {b:?}");
-            }
-        }
-        // Edge labels: within their band, and not over any node.
-        for s in &l.shapes {
-            if let Shape::Edge {
-                from, to, label, ..
-            } = s
-            {
-                if label.is_empty() {
-                    continue;
-                }
-                let r = Rect {
-                    x: from.0 + 1.0,
-                    y: from.1 - LINE_H * label.len() as f32 - 2.0,
-                    w: to.0 - from.0 - 2.0,
-                    h: LINE_H * label.len() as f32,
-                };
-                for b in &boxes {
-                    assert!(!r.intersects(b), "label {label:?} over {b:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn same_input_same_geometry() {
-        let ws = example();
-        assert_eq!(layout(&ws), layout(&ws));
-    }
-
-    #[test]
-    fn editing_one_entry_moves_no_other_node() {
-        let ws = example();
-        let before = layout(&ws);
-        let mut edited = ws.clone();
-        let doc = edited.files[0]
-            .documents
-            .iter_mut()
-            .find(|d| {
-                d.items
-                    .first()
-                    .is_some_and(|i| i.name == "currency-rates" && i.kind == "ServiceEntry")
-            })
-            .unwrap();
-        if let Ok(crate::model::Resource::ServiceEntry(se)) = &mut doc.items[0].resource {
-            se.spec.ports.push(crate::model::ServicePort {
-                number: Some(8443),
-                name: Some("extra".into()),
-                protocol: Some("TLS".into()),
-                ..Default::default()
-            });
-            se.spec
-                .hosts
-                .as_mut()
-                .unwrap()
-                .push("rates2.example-fx.com".into());
-        }
-        let after = layout(&edited);
-        let rects = |l: &Layout| -> Vec<(Rect, Option<Site>)> {
-            l.shapes
-                .iter()
-                .filter_map(|s| match s {
-                    Shape::Node { rect, site, .. } => Some((*rect, *site)),
-                    _ => None,
-                })
-                .collect()
-        };
-        assert_eq!(
-            rects(&before).iter().map(|r| r.0).collect::<Vec<_>>(),
-            rects(&after).iter().map(|r| r.0).collect::<Vec<_>>()
-        );
-    }
-}
+#[path = "layout_tests.rs"]
+mod tests;

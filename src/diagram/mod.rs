@@ -1,14 +1,22 @@
-//! The traffic route of the workspace as a diagram: graph (what routes exist) →
-//! layout (where everything goes, deterministic) → paint (egui) or svg. Both
-//! painters draw the same layout.
+//! The traffic route of the workspace as a diagram: graph (what routes exist and
+//! how secure each port is) → layout (where everything goes, deterministic) →
+//! paint (egui) | svg | png. Every painter draws the same layout, with the same
+//! glyphs and legend.
 
+pub mod glyph;
 pub mod graph;
 pub mod layout;
+pub mod overlay;
 pub mod paint;
+pub mod png;
+pub mod shapes;
 pub mod svg;
+pub mod text;
+pub mod view;
 
 pub use graph::{Graph, build};
 pub use layout::{Layout, Shape, lay_out};
+pub use overlay::ProbeResult;
 
 #[cfg(test)]
 #[path = "../../benches/generate.rs"]

@@ -1,8 +1,10 @@
 //! The layout drawn with egui inside a pan-and-zoom scene. Only what is visible
-//! is painted; clicking a node or an edge selects its resource.
+//! is painted; hovering shows the full text of anything elided; clicking a node,
+//! an edge or a pill selects its resource.
 
-use super::layout::{LINE_H, Layout, Shape, Tone};
-use super::svg::{DARK, LIGHT, Palette};
+use super::glyph::{self, Palette, Prim};
+use super::graph::Security;
+use super::layout::{Label, Layout, PILL_GLYPH, PILL_H, Shape, Tone, row_y};
 use crate::validate::Site;
 use egui::{Color32, FontId, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
 
@@ -11,25 +13,79 @@ pub enum Action {
     ToggleGroup(String),
 }
 
-fn hex(c: &str) -> Color32 {
-    let v = u32::from_str_radix(c.trim_start_matches('#'), 16).unwrap_or(0x808080);
-    Color32::from_rgb((v >> 16) as u8, (v >> 8) as u8, v as u8)
+fn color(c: &str) -> Color32 {
+    let [r, g, b] = glyph::rgb(c);
+    Color32::from_rgb(r, g, b)
 }
 
-fn palette(ui: &Ui) -> &'static Palette {
-    if ui.visuals().dark_mode {
-        &DARK
-    } else {
-        &LIGHT
-    }
-}
-
-fn tone_color(p: &Palette, t: Tone) -> Color32 {
-    hex(super::svg::color(p, t))
+pub fn palette(dark: bool) -> &'static Palette {
+    if dark { &glyph::DARK } else { &glyph::LIGHT }
 }
 
 fn rect(r: &super::layout::Rect) -> Rect {
-    Rect::from_min_size(Pos2::new(r.x, r.y), Vec2::new(r.w, r.h))
+    Rect::from_min_size(Pos2::new(r.x, r.y), Vec2::new(r.w.max(1.0), r.h.max(1.0)))
+}
+
+/// Draws a class glyph with its box's top left at `at`, scaled by `s`.
+pub fn glyph_ui(painter: &egui::Painter, at: Pos2, s: f32, class: Security, c: Color32) {
+    let pt = |(x, y): (f32, f32)| at + Vec2::new(x * s, y * s);
+    for p in glyph::glyph(class) {
+        match p {
+            Prim::Fill { x, y, w, h } => {
+                painter.rect_filled(
+                    Rect::from_min_size(pt((x, y)), Vec2::new(w * s, h * s)),
+                    1.0,
+                    c,
+                );
+            }
+            Prim::Line { pts, width } => {
+                painter.add(egui::Shape::line(
+                    pts.into_iter().map(pt).collect(),
+                    Stroke::new(width * s, c),
+                ));
+            }
+            Prim::Poly { pts } => {
+                painter.add(egui::Shape::convex_polygon(
+                    pts.into_iter().map(pt).collect(),
+                    c,
+                    Stroke::NONE,
+                ));
+            }
+        }
+    }
+}
+
+fn label_color(p: &Palette, l: &Label) -> Color32 {
+    color(glyph::text_color(p, l.tone))
+}
+
+/// The legend of the classes drawn, wrapped to the panel; each glyph stays with
+/// its words.
+pub fn legend_ui(ui: &mut Ui, classes: &[Security]) {
+    let p = palette(ui.visuals().dark_mode);
+    let text = ui.visuals().text_color();
+    ui.horizontal_wrapped(|ui| {
+        for c in classes {
+            let galley = ui.painter().layout_no_wrap(
+                c.describe().to_string(),
+                FontId::proportional(11.5),
+                text,
+            );
+            let g = glyph::SIZE;
+            let size = Vec2::new(g + 6.0 + galley.size().x + 10.0, g.max(galley.size().y));
+            let (r, _) = ui.allocate_exact_size(size, Sense::hover());
+            let col = color(glyph::class_color(p, *c));
+            glyph_ui(
+                ui.painter(),
+                r.min + Vec2::new(0.0, (r.height() - g) / 2.0),
+                1.0,
+                *c,
+                col,
+            );
+            let at = r.min + Vec2::new(g + 6.0, (r.height() - galley.size().y) / 2.0);
+            ui.painter().galley(at, galley, text);
+        }
+    });
 }
 
 /// Draws the diagram; `scene_rect` keeps pan and zoom between frames.
@@ -41,7 +97,7 @@ pub fn ui(
 ) -> Option<Action> {
     let mut action = None;
     egui::Scene::new()
-        .zoom_range(0.2..=2.0)
+        .zoom_range(0.3..=2.0)
         .show(ui, scene_rect, |ui| {
             let full = Rect::from_min_size(
                 Pos2::ZERO,
@@ -49,142 +105,152 @@ pub fn ui(
             );
             ui.allocate_rect(full, Sense::hover());
             let visible = ui.clip_rect();
-            let p = palette(ui);
-            let painter = ui.painter().clone();
-            let text = hex(p.text);
-            let font = FontId::proportional(12.0);
-            let bold = FontId::proportional(12.5);
+            let p = palette(ui.visuals().dark_mode);
+            let selection = ui.visuals().selection.stroke.color;
             for (i, shape) in layout.shapes.iter().enumerate() {
-                let b = shape.bounds();
-                let bounds =
-                    Rect::from_min_size(Pos2::new(b.x, b.y), Vec2::new(b.w.max(1.0), b.h.max(1.0)));
-                if !bounds.intersects(visible) {
+                if !rect(&shape.bounds()).intersects(visible) {
                     continue;
                 }
                 let is_selected = selected.is_some() && shape.site() == selected;
-                match shape {
-                    Shape::Header {
-                        rect: r,
-                        text: t,
-                        namespace,
-                        ..
-                    } => {
-                        let r = rect(r);
-                        let resp = ui.interact(r, ui.scope_id().with(("hdr", i)), Sense::click());
-                        painter.text(
-                            r.left_center(),
-                            egui::Align2::LEFT_CENTER,
-                            t,
-                            FontId::proportional(13.5),
-                            text,
-                        );
-                        if resp
-                            .on_hover_text("Collapse or expand this namespace")
-                            .clicked()
-                        {
-                            action = Some(Action::ToggleGroup(namespace.clone()));
-                        }
-                    }
-                    Shape::Node {
-                        rect: r,
-                        title,
-                        lines,
-                        outline,
-                        site,
-                        detail,
-                    } => {
-                        let r = rect(r);
-                        let stroke = if is_selected {
-                            Stroke::new(3.0, ui.visuals().selection.stroke.color)
-                        } else if *outline == Tone::Normal {
-                            Stroke::new(1.0, hex(p.line))
-                        } else {
-                            Stroke::new(2.5, tone_color(p, *outline))
-                        };
-                        painter.rect(r, 6.0, hex(p.node), stroke, StrokeKind::Inside);
-                        painter.text(
-                            r.min + Vec2::new(8.0, 6.0),
-                            egui::Align2::LEFT_TOP,
-                            title,
-                            bold.clone(),
-                            text,
-                        );
-                        for (j, (line, t)) in lines.iter().enumerate() {
-                            let c = if *t == Tone::Normal {
-                                text
-                            } else {
-                                tone_color(p, *t)
-                            };
-                            painter.text(
-                                r.min + Vec2::new(8.0, 26.0 + j as f32 * LINE_H),
-                                egui::Align2::LEFT_TOP,
-                                line,
-                                font.clone(),
-                                c,
-                            );
-                        }
-                        let resp = ui.interact(r, ui.scope_id().with(("node", i)), Sense::click());
-                        resp.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, title.as_str())
-                        });
-                        if resp.on_hover_text(detail).clicked()
-                            && let Some(s) = site
-                        {
-                            action = Some(Action::Select(*s));
-                        }
-                    }
-                    Shape::Edge {
-                        from,
-                        to,
-                        label,
-                        tone,
-                        site,
-                    } => {
-                        let (a, z) = (Pos2::new(from.0, from.1), Pos2::new(to.0, to.1));
-                        let width = if is_selected { 3.0 } else { 1.5 };
-                        let c = tone_color(p, *tone);
-                        painter.line_segment([a, z], Stroke::new(width, c));
-                        let dir = (z - a).normalized();
-                        let normal = Vec2::new(-dir.y, dir.x);
-                        painter.add(egui::Shape::convex_polygon(
-                            vec![
-                                z,
-                                z - dir * 9.0 + normal * 4.0,
-                                z - dir * 9.0 - normal * 4.0,
-                            ],
-                            c,
-                            Stroke::NONE,
-                        ));
-                        let n = label.len() as f32;
-                        for (j, (line, t)) in label.iter().enumerate() {
-                            let lc = if *t == Tone::Normal {
-                                text
-                            } else {
-                                tone_color(p, *t)
-                            };
-                            let y = from.1 - 4.0 - (n - j as f32) * LINE_H;
-                            painter.text(
-                                Pos2::new(from.0 + 6.0, y),
-                                egui::Align2::LEFT_TOP,
-                                line,
-                                FontId::proportional(11.0),
-                                lc,
-                            );
-                        }
-                        let hit = Rect::from_two_pos(a, z)
-                            .expand2(Vec2::new(0.0, 6.0 + n * LINE_H / 2.0))
-                            .translate(Vec2::new(0.0, -n * LINE_H / 2.0));
-                        let resp =
-                            ui.interact(hit, ui.scope_id().with(("edge", i)), Sense::click());
-                        let detail: Vec<&str> = label.iter().map(|(l, _)| l.as_str()).collect();
-                        if resp.on_hover_text(detail.join("\n")).clicked()
-                            && let Some(s) = site
-                        {
-                            action = Some(Action::Select(*s));
-                        }
-                    }
+                if let Some(a) = draw(ui, p, shape, i, is_selected, selection) {
+                    action = Some(a);
                 }
             }
         });
     action
+}
+
+fn draw(
+    ui: &mut Ui,
+    p: &Palette,
+    shape: &Shape,
+    i: usize,
+    is_selected: bool,
+    selection: Color32,
+) -> Option<Action> {
+    let painter = ui.painter().clone();
+    let id = ui.scope_id().with(i);
+    match shape {
+        Shape::Header {
+            rect: r,
+            label,
+            namespace,
+            ..
+        } => {
+            let r = rect(r);
+            painter.text(
+                r.left_center(),
+                egui::Align2::LEFT_CENTER,
+                &label.text,
+                FontId::proportional(label.size),
+                color(p.text),
+            );
+            let resp = ui
+                .interact(r, id, Sense::click())
+                .on_hover_text("Collapse or expand this namespace");
+            resp.clicked()
+                .then(|| Action::ToggleGroup(namespace.clone()))
+        }
+        Shape::Node {
+            rect: r,
+            title,
+            lines,
+            outline,
+            site,
+            detail,
+            ..
+        } => {
+            let r = rect(r);
+            let stroke = if is_selected {
+                Stroke::new(3.0, selection)
+            } else if *outline == Tone::Normal {
+                Stroke::new(1.0, color(p.line))
+            } else {
+                Stroke::new(2.5, color(glyph::tone_color(p, *outline)))
+            };
+            painter.rect(r, 6.0, color(p.node), stroke, StrokeKind::Inside);
+            painter.text(
+                r.min + Vec2::new(8.0, 5.0),
+                egui::Align2::LEFT_TOP,
+                &title.text,
+                FontId::proportional(title.size),
+                color(p.text),
+            );
+            for (j, l) in lines.iter().enumerate() {
+                painter.text(
+                    Pos2::new(r.min.x + 8.0, row_y(r.min.y, j)),
+                    egui::Align2::LEFT_CENTER,
+                    &l.text,
+                    FontId::proportional(l.size),
+                    label_color(p, l),
+                );
+            }
+            let resp = ui.interact(r, id, Sense::click());
+            // Named by the first line of its detail ("ServiceEntry ns/name", the host…).
+            let name = detail.lines().next().unwrap_or(title.full.as_str());
+            resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+            let clicked = resp.on_hover_text(detail).clicked();
+            site.filter(|_| clicked).map(Action::Select)
+        }
+        Shape::Edge {
+            from,
+            to,
+            arrow,
+            class,
+            tone,
+            ..
+        } => {
+            let (a, z) = (Pos2::new(from.0, from.1), Pos2::new(to.0, to.1));
+            let c = color(class.map_or(glyph::tone_color(p, *tone), |c| glyph::class_color(p, c)));
+            let width = match (is_selected, class.is_some()) {
+                (true, _) => 3.0,
+                (false, true) => 2.0,
+                (false, false) => 1.2,
+            };
+            let tip = if *arrow { z - Vec2::new(6.0, 0.0) } else { z };
+            painter.line_segment([a, tip], Stroke::new(width, c));
+            if *arrow {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![z, z + Vec2::new(-8.0, -4.0), z + Vec2::new(-8.0, 4.0)],
+                    c,
+                    Stroke::NONE,
+                ));
+            }
+            None
+        }
+        Shape::Pill {
+            rect: r,
+            class,
+            label,
+            site,
+        } => {
+            let r = rect(r);
+            let c = color(glyph::class_color(p, *class));
+            let stroke = Stroke::new(if is_selected { 2.0 } else { 1.0 }, c);
+            painter.rect(r, 7.0, color(p.background), stroke, StrokeKind::Inside);
+            let g = glyph::SIZE * PILL_GLYPH;
+            glyph_ui(
+                &painter,
+                r.min + Vec2::new(4.0, (PILL_H - g) / 2.0),
+                PILL_GLYPH,
+                *class,
+                c,
+            );
+            painter.text(
+                Pos2::new(r.min.x + 6.0 + glyph::SIZE, r.center().y),
+                egui::Align2::LEFT_CENTER,
+                &label.text,
+                FontId::proportional(label.size),
+                color(p.text),
+            );
+            let resp = ui.interact(r, id, Sense::click());
+            resp.widget_info(|| {
+                egui::WidgetInfo::labeled(egui::Role::Button, true, label.full.as_str())
+            });
+            let clicked = resp
+                .on_hover_text(format!("{}\n{}", class.describe(), label.full))
+                .clicked();
+            site.filter(|_| clicked).map(Action::Select)
+        }
+    }
 }

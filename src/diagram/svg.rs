@@ -1,56 +1,11 @@
-//! The layout as SVG, drawn like the egui painter draws it.
+//! The layout as SVG, drawn like the egui painter draws it: the same shapes,
+//! colours and glyphs (as vector shapes, no emoji font needed), a legend of the
+//! security classes below, and every elided text whole in a `<title>`.
 
-use super::layout::{LINE_H, Layout, Shape, Tone};
-
-pub struct Palette {
-    pub background: &'static str,
-    pub text: &'static str,
-    pub muted: &'static str,
-    pub node: &'static str,
-    pub line: &'static str,
-    pub warning: &'static str,
-    pub error: &'static str,
-    pub ok: &'static str,
-}
-
-pub const LIGHT: Palette = Palette {
-    background: "#ffffff",
-    text: "#1e1e1e",
-    muted: "#6e6e6e",
-    node: "#f4f6f8",
-    line: "#5a6470",
-    warning: "#a06400",
-    error: "#be1414",
-    ok: "#1e7828",
-};
-
-pub const DARK: Palette = Palette {
-    background: "#1b1b1b",
-    text: "#dcdcdc",
-    muted: "#8c8c8c",
-    node: "#2a2d31",
-    line: "#9aa4b0",
-    warning: "#f0be3c",
-    error: "#ff6e64",
-    ok: "#78c882",
-};
-
-pub fn color(p: &Palette, t: Tone) -> &'static str {
-    match t {
-        Tone::Normal => p.line,
-        Tone::Warning => p.warning,
-        Tone::Error => p.error,
-        Tone::Ok => p.ok,
-        Tone::Muted => p.muted,
-    }
-}
-
-fn text_color(p: &Palette, t: Tone) -> &'static str {
-    match t {
-        Tone::Normal => p.text,
-        other => color(p, other),
-    }
-}
+use super::glyph::{self, Palette, Prim};
+pub use super::glyph::{DARK, LIGHT};
+use super::layout::{Layout, MARGIN, PILL_GLYPH, PILL_H, Shape, Tone, row_y};
+use std::fmt::Write;
 
 /// Escapes text for XML.
 pub fn escape(s: &str) -> String {
@@ -69,15 +24,171 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders the whole layout, with a legend.
-pub fn render(layout: &Layout, p: &Palette) -> String {
-    use std::fmt::Write;
-    let legend_h = 40.0;
-    let h = layout.height + legend_h;
-    let mut s = String::new();
+/// Height of the legend under a layout.
+pub fn legend_height(layout: &Layout) -> f32 {
+    let (_, h) = glyph::legend(&layout.classes, layout.width - 2.0 * MARGIN);
+    if h > 0.0 { h + 2.0 * MARGIN } else { 0.0 }
+}
+
+fn text(s: &mut String, x: f32, y: f32, size: f32, color: &str, t: &str) {
     let _ = writeln!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="DejaVu Sans, Ubuntu, sans-serif" font-size="12">"#,
+        r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="{color}">{}</text>"#,
+        escape(t)
+    );
+}
+
+/// A glyph with its box's top left at (x, y).
+pub fn glyph_svg(s: &mut String, x: f32, y: f32, prims: &[Prim], color: &str) {
+    let _ = write!(s, r#"<g transform="translate({x:.1},{y:.1})">"#);
+    for p in prims {
+        match p {
+            Prim::Fill { x, y, w, h } => {
+                let _ = write!(
+                    s,
+                    r#"<rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="1" fill="{color}"/>"#
+                );
+            }
+            Prim::Line { pts, width } => {
+                let pts: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
+                let _ = write!(
+                    s,
+                    r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="{width}" stroke-linejoin="round"/>"#,
+                    pts.join(" ")
+                );
+            }
+            Prim::Poly { pts } => {
+                let pts: Vec<String> = pts.iter().map(|(x, y)| format!("{x:.2},{y:.2}")).collect();
+                let _ = write!(s, r#"<polygon points="{}" fill="{color}"/>"#, pts.join(" "));
+            }
+        }
+    }
+    s.push_str("</g>\n");
+}
+
+fn shape(s: &mut String, shape: &Shape, p: &Palette) {
+    match shape {
+        Shape::Header { rect, label, .. } => {
+            text(s, rect.x, rect.y + 15.0, label.size, p.text, &label.text);
+        }
+        Shape::Node {
+            rect,
+            title,
+            lines,
+            outline,
+            detail,
+            ..
+        } => {
+            let width = if *outline == Tone::Normal { 1.0 } else { 2.5 };
+            let _ = writeln!(
+                s,
+                r#"<g><title>{}</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{}" stroke="{}" stroke-width="{width}"/>"#,
+                escape(detail),
+                rect.x,
+                rect.y,
+                rect.w,
+                rect.h,
+                p.node,
+                glyph::tone_color(p, *outline)
+            );
+            text(
+                s,
+                rect.x + 8.0,
+                rect.y + 16.0,
+                title.size,
+                p.text,
+                &title.text,
+            );
+            for (i, l) in lines.iter().enumerate() {
+                text(
+                    s,
+                    rect.x + 8.0,
+                    row_y(rect.y, i) + 4.0,
+                    l.size,
+                    glyph::text_color(p, l.tone),
+                    &l.text,
+                );
+            }
+            s.push_str("</g>\n");
+        }
+        Shape::Edge {
+            from,
+            to,
+            arrow,
+            class,
+            tone,
+            ..
+        } => {
+            let c = class.map_or(glyph::tone_color(p, *tone), |c| glyph::class_color(p, c));
+            let w = if class.is_some() { 2.0 } else { 1.2 };
+            let _ = writeln!(
+                s,
+                r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{c}" stroke-width="{w}"/>"#,
+                from.0,
+                from.1,
+                to.0 - if *arrow { 6.0 } else { 0.0 },
+                to.1
+            );
+            if *arrow {
+                let _ = writeln!(
+                    s,
+                    r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{c}"/>"#,
+                    to.0,
+                    to.1,
+                    to.0 - 8.0,
+                    to.1 - 4.0,
+                    to.0 - 8.0,
+                    to.1 + 4.0
+                );
+            }
+        }
+        Shape::Pill {
+            rect, class, label, ..
+        } => {
+            let c = glyph::class_color(p, *class);
+            let _ = writeln!(
+                s,
+                r#"<g><title>{}</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="7" fill="{}" stroke="{c}" stroke-width="1"/>"#,
+                escape(&label.full),
+                rect.x,
+                rect.y,
+                rect.w,
+                rect.h,
+                p.background
+            );
+            let g = glyph::SIZE * PILL_GLYPH;
+            glyph_scaled(s, rect.x + 4.0, rect.y + (PILL_H - g) / 2.0, *class, c);
+            text(
+                s,
+                rect.x + 6.0 + glyph::SIZE,
+                rect.y + PILL_H - 3.5,
+                label.size,
+                p.text,
+                &label.text,
+            );
+            s.push_str("</g>\n");
+        }
+    }
+}
+
+/// The class glyph at 80 % (pill size).
+fn glyph_scaled(s: &mut String, x: f32, y: f32, class: super::graph::Security, color: &str) {
+    let _ = write!(
+        s,
+        r#"<g transform="translate({x:.1},{y:.1}) scale({PILL_GLYPH})">"#
+    );
+    glyph_svg(s, 0.0, 0.0, &glyph::glyph(class), color);
+    s.push_str("</g>\n");
+}
+
+/// Renders the whole layout, with the legend of the classes it shows.
+pub fn render(layout: &Layout, p: &Palette) -> String {
+    let legend_h = legend_height(layout);
+    let h = layout.height + legend_h;
+    let mut s = String::with_capacity(layout.shapes.len() * 160 + 1024);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="Ubuntu, DejaVu Sans, sans-serif" font-size="11.5">"#,
         w = layout.width
     );
     let _ = writeln!(
@@ -85,117 +196,29 @@ pub fn render(layout: &Layout, p: &Palette) -> String {
         r#"<rect width="100%" height="100%" fill="{}"/>"#,
         p.background
     );
-    let _ = writeln!(
-        s,
-        r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="{}"/></marker></defs>"#,
-        p.line
-    );
-    for shape in &layout.shapes {
-        match shape {
-            Shape::Header { rect, text, .. } => {
-                let _ = writeln!(
-                    s,
-                    r#"<text x="{:.1}" y="{:.1}" fill="{}" font-weight="bold" font-size="13">{}</text>"#,
-                    rect.x,
-                    rect.y + 16.0,
-                    p.text,
-                    escape(text)
-                );
-            }
-            Shape::Node {
-                rect,
-                title,
-                lines,
-                outline,
-                ..
-            } => {
-                let stroke = color(p, *outline);
-                let width = if *outline == Tone::Normal { 1.0 } else { 2.5 };
-                let _ = writeln!(
-                    s,
-                    r#"<g><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="6" fill="{}" stroke="{}" stroke-width="{width}"/>"#,
-                    rect.x, rect.y, rect.w, rect.h, p.node, stroke
-                );
-                let _ = writeln!(
-                    s,
-                    r#"<text x="{:.1}" y="{:.1}" fill="{}" font-weight="bold">{}</text>"#,
-                    rect.x + 8.0,
-                    rect.y + 18.0,
-                    p.text,
-                    escape(title)
-                );
-                for (i, (line, tone)) in lines.iter().enumerate() {
-                    let _ = writeln!(
-                        s,
-                        r#"<text x="{:.1}" y="{:.1}" fill="{}">{}</text>"#,
-                        rect.x + 8.0,
-                        rect.y + 36.0 + i as f32 * LINE_H,
-                        text_color(p, *tone),
-                        escape(line)
-                    );
-                }
-                let _ = writeln!(s, "</g>");
-            }
-            Shape::Edge {
-                from,
-                to,
-                label,
-                tone,
-                ..
-            } => {
-                let c = color(p, *tone);
-                let _ = writeln!(
-                    s,
-                    r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{c}" stroke-width="1.5" marker-end="url(#arrow)"/>"#,
-                    from.0, from.1, to.0, to.1
-                );
-                let n = label.len() as f32;
-                for (i, (line, t)) in label.iter().enumerate() {
-                    let y = from.1 - 4.0 - (n - 1.0 - i as f32) * LINE_H;
-                    let _ = writeln!(
-                        s,
-                        r#"<text x="{:.1}" y="{:.1}" fill="{}" font-size="11">{}</text>"#,
-                        from.0 + 6.0,
-                        y,
-                        text_color(p, *t),
-                        escape(line)
-                    );
-                }
-            }
-        }
+    for sh in &layout.shapes {
+        shape(&mut s, sh, p);
     }
-    let ly = layout.height + 20.0;
-    let items = [
-        ("plain", Tone::Normal),
-        ("TLS verified by probe", Tone::Ok),
-        ("double TLS / warning", Tone::Warning),
-        ("error", Tone::Error),
-        ("stale / policy", Tone::Muted),
-    ];
-    let mut x = 16.0;
-    for (text, tone) in items {
-        let _ = writeln!(
-            s,
-            r#"<line x1="{x:.1}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="{}" stroke-width="3"/>"#,
-            x + 24.0,
-            color(p, tone)
+    let (items, _) = glyph::legend(&layout.classes, layout.width - 2.0 * MARGIN);
+    let top = layout.height + MARGIN;
+    for (class, x, y) in items {
+        let (x, y) = (MARGIN + x, top + y);
+        glyph_svg(
+            &mut s,
+            x,
+            y,
+            &glyph::glyph(class),
+            glyph::class_color(p, class),
         );
-        let _ = writeln!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" fill="{}">{}</text>"#,
-            x + 30.0,
-            ly + 4.0,
+        text(
+            &mut s,
+            x + glyph::SIZE + 6.0,
+            y + 11.5,
+            11.0,
             p.text,
-            escape(text)
+            class.describe(),
         );
-        x += 40.0 + text.len() as f32 * 7.0;
     }
-    let _ = writeln!(
-        s,
-        r#"<text x="{x:.1}" y="{:.1}" fill="{}">[lock] = TLS on the wire, [lock][lock] = double TLS</text>"#,
-        ly + 4.0,
-        p.muted
-    );
     s.push_str("</svg>\n");
     s
 }

@@ -1,36 +1,23 @@
 //! The route graph: per ServiceEntry, who sees it → sidecar listener → (egress
-//! gateway) → external host, with what is on the wire and the DestinationRule's
-//! policies. No egui.
+//! gateway) → external host, with the security class of each port, the
+//! DestinationRule's policies and the probe overlay. No egui.
 
-use crate::model::{DestinationRule, Resource, ServiceEntry, TlsMode};
-use crate::policy::{Query, effective_tls};
-use crate::probe::ProbeReport;
+pub mod security;
+
+pub use super::overlay::{Overlay, ProbeMark, ProbeResult};
+use crate::model::{DestinationRule, Resource, ServiceEntry};
 use crate::probe::targets::rule_for;
 use crate::validate::{Located, Severity, Site};
 use crate::yaml::Workspace;
+pub use security::{Security, Wire};
 use std::collections::{BTreeMap, HashMap};
-
-/// What the probe said of a route, for the overlay.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProbeMark {
-    pub dns_ok: bool,
-    pub addresses: Vec<String>,
-    pub tls_ok: Option<bool>,
-    pub issuer: Option<String>,
-    pub days_left: Option<i64>,
-    pub client_cert: Option<String>,
-    /// The configuration changed since the probe.
-    pub stale: bool,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Listener {
     pub port: u32,
     pub protocol: String,
-    /// What is on the wire to the host: "HTTP :80", "TLS passthrough :443", …
-    pub wire: String,
-    pub locks: u8,
-    pub double_tls: bool,
+    /// What is on the wire to the host, classified and in words.
+    pub wire: Wire,
     pub probe: Option<ProbeMark>,
 }
 
@@ -45,6 +32,7 @@ pub struct Route {
     pub gateway: Option<String>,
     pub hosts: Vec<String>,
     pub resolution: String,
+    pub location: String,
     pub endpoints: Vec<String>,
     pub policies: Vec<String>,
     pub subsets: Vec<String>,
@@ -143,12 +131,12 @@ fn gateways(ws: &Workspace) -> HashMap<String, String> {
     out
 }
 
-/// Builds the graph. `probes` maps target keys to reports; a report is stale when
-/// the configuration (read with `paths`, as the probe was) no longer yields its target.
+/// Builds the graph. A probe result is stale when the configuration (read with
+/// `paths`, as the probe was) no longer yields its target; see `overlay`.
 pub fn build(
     ws: &Workspace,
     diags: &[Located],
-    probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
+    probes: &[ProbeResult],
     paths: &crate::probe::targets::PathMap,
 ) -> Graph {
     let resources: Vec<_> = ws.resources().collect();
@@ -167,6 +155,11 @@ pub fn build(
         })
         .collect();
     let rule_refs: Vec<&DestinationRule> = rules.iter().map(|(d, _)| *d).collect();
+    // Where each rule is, by identity (not by value: two rules may be equal).
+    let rule_sites: HashMap<*const DestinationRule, Site> = rules
+        .iter()
+        .map(|(d, s)| (*d as *const DestinationRule, *s))
+        .collect();
     // Rules by exact host, and the wildcard ones: most lookups never scan.
     let mut by_host: HashMap<String, Vec<&DestinationRule>> = HashMap::new();
     let mut wild_rules: Vec<&DestinationRule> = Vec::new();
@@ -180,13 +173,14 @@ pub fn build(
     let gws = gateways(ws);
     let worst_by_site = crate::validate::worst_by_site(diags);
     // Which probe results are still current (only worth computing when there are some).
-    let current: std::collections::HashSet<String> = if probes.is_empty() {
-        Default::default()
+    let overlay = if probes.is_empty() {
+        Overlay::default()
     } else {
-        crate::probe::targets::for_workspace(ws, paths)
+        let current = crate::probe::targets::for_workspace(ws, paths)
             .iter()
             .map(|t| t.key())
-            .collect()
+            .collect();
+        Overlay::new(probes, &current)
     };
     let mut graph = Graph::default();
     for r in &resources {
@@ -211,11 +205,10 @@ pub fn build(
             se,
             site,
             &candidates,
-            &rules,
+            &rule_sites,
             &gws,
             &worst_by_site,
-            probes,
-            &current,
+            &overlay,
         );
         graph
             .groups
@@ -236,11 +229,10 @@ fn route_of(
     se: &ServiceEntry,
     site: Site,
     rule_refs: &[&DestinationRule],
-    rules: &[(&DestinationRule, Site)],
+    rule_sites: &HashMap<*const DestinationRule, Site>,
     gws: &HashMap<String, String>,
     diags: &HashMap<Site, Severity>,
-    probes: &HashMap<String, (crate::probe::Target, ProbeReport)>,
-    current: &std::collections::HashSet<String>,
+    overlay: &Overlay,
 ) -> Route {
     let ns = se
         .metadata
@@ -249,21 +241,16 @@ fn route_of(
         .unwrap_or_else(|| "default".into());
     let first_host = se.spec.hosts().first().cloned().unwrap_or_default();
     let rule = rule_for(rule_refs, &first_host);
-    let rule_site = rule.and_then(|d| {
-        rules
-            .iter()
-            .find(|(x, _)| std::ptr::eq(*x, d))
-            .map(|(_, s)| *s)
-    });
+    let rule_site = rule.and_then(|d| rule_sites.get(&(d as *const DestinationRule)).copied());
     let mut workloads = Vec::new();
     if se.spec.export_to.is_empty() || se.spec.export_to.iter().any(|e| e == "*") {
         workloads.push("all namespaces".to_string());
     } else {
         for e in &se.spec.export_to {
             workloads.push(match e.as_str() {
-                "." => format!("ns {ns}"),
+                "." => format!("in {ns}"),
                 "~" => "no one (~)".to_string(),
-                other => format!("ns {other}"),
+                other => format!("in {other}"),
             });
         }
     }
@@ -271,91 +258,39 @@ fn route_of(
         let labels: Vec<String> = sel.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         workloads.push(format!("selects {}", labels.join(",")));
     }
-    let mut listeners = Vec::new();
-    for port in &se.spec.ports {
-        let number = port.number.unwrap_or(0);
-        let protocol = port.protocol.clone().unwrap_or_else(|| "sniffed".into());
-        let upstream = port.target_port.filter(|t| *t > 0).unwrap_or(number);
-        // The TLS the sidecar really gets here (port-level replacement, credentialName rule).
-        let effective = effective_tls(
-            rule_refs,
-            &Query {
-                host: &first_host,
+    let gateway = se
+        .spec
+        .hosts()
+        .iter()
+        .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned());
+    let name = se.metadata.name.clone().unwrap_or_default();
+    let listeners = se
+        .spec
+        .ports
+        .iter()
+        .map(|port| {
+            let number = port.number.unwrap_or(0);
+            let protocol = port.protocol.clone().unwrap_or_default();
+            let upstream = port.target_port.filter(|t| *t > 0).unwrap_or(number);
+            Listener {
                 port: number,
-                subset: None,
-                client_namespace: &ns,
-                service_namespace: Some(&ns),
-            },
-        );
-        let tls = effective.tls.as_ref();
-        let app_tls = matches!(protocol.to_ascii_uppercase().as_str(), "TLS" | "HTTPS");
-        let (wire, locks) = match tls.map(|t| t.mode()) {
-            Some(TlsMode::Simple) => {
-                let sni = tls
-                    .and_then(|t| t.sni.clone())
-                    .unwrap_or_else(|| first_host.clone());
-                (format!("TLS SIMPLE sni={sni} -> :{upstream}"), 1)
-            }
-            Some(TlsMode::Mutual) => (format!("mTLS MUTUAL -> :{upstream}"), 1),
-            Some(TlsMode::IstioMutual) => (format!("ISTIO_MUTUAL -> :{upstream}"), 1),
-            _ if app_tls => (format!("TLS passthrough :{number}"), 1),
-            _ => match effective.merge_rule_label() {
-                Some(why) => (
-                    format!("{} :{upstream} ({why})", protocol.to_ascii_uppercase()),
-                    0,
+                wire: security::classify(
+                    se.spec.location(),
+                    &protocol,
+                    number,
+                    upstream,
+                    rule,
+                    gateway.is_some(),
                 ),
-                None => (format!("{} :{upstream}", protocol.to_ascii_uppercase()), 0),
-            },
-        };
-        let double_tls = app_tls
-            && matches!(
-                tls.map(|t| t.mode()),
-                Some(TlsMode::Simple | TlsMode::Mutual)
-            );
-        let probe = probes
-            .values()
-            .find(|(t, _)| {
-                t.origin.contains(&format!(
-                    "ServiceEntry {ns}/{} ",
-                    se.metadata.name.as_deref().unwrap_or("")
-                )) && t.origin.contains(&format!(" port {number}"))
-            })
-            .map(|(t, r)| ProbeMark {
-                dns_ok: r.dns.error.is_none() && !r.dns.addresses().is_empty(),
-                addresses: r
-                    .dns
-                    .addresses()
-                    .iter()
-                    .take(3)
-                    .map(|a| a.to_string())
-                    .collect(),
-                tls_ok: r.tls.as_ref().map(|t| t.ok),
-                issuer: r
-                    .tls
-                    .as_ref()
-                    .and_then(|t| t.chain.first())
-                    .map(|c| c.issuer.clone()),
-                days_left: r
-                    .tls
-                    .as_ref()
-                    .and_then(|t| t.chain.first())
-                    .map(|c| c.days_left),
-                client_cert: r
-                    .tls
-                    .as_ref()
-                    .and_then(|t| t.client_auth.as_ref())
-                    .map(|c| crate::probe::problem::words(&format!("{:?}", c.outcome))),
-                stale: !current.contains(&t.key()),
-            });
-        listeners.push(Listener {
-            port: number,
-            protocol,
-            wire,
-            locks: if double_tls { 2 } else { locks },
-            double_tls,
-            probe,
-        });
-    }
+                protocol: if protocol.is_empty() {
+                    "TCP".into()
+                } else {
+                    protocol
+                },
+                probe: overlay.get(&ns, &name, number).cloned(),
+            }
+        })
+        .collect();
     let mut endpoints: Vec<String> = se
         .spec
         .endpoints()
@@ -367,16 +302,13 @@ fn route_of(
         site,
         rule: rule_site,
         namespace: ns,
-        name: se.metadata.name.clone().unwrap_or_default(),
+        name,
         workloads,
         listeners,
-        gateway: se
-            .spec
-            .hosts()
-            .iter()
-            .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned()),
+        gateway,
         hosts: se.spec.hosts().to_vec(),
         resolution: se.spec.resolution().to_string(),
+        location: se.spec.location().to_string(),
         endpoints,
         policies: rule.map(policies).unwrap_or_default(),
         subsets: rule
@@ -396,3 +328,6 @@ fn route_of(
         rule_severity: rule_site.and_then(|s| worst(diags, s)),
     }
 }
+
+#[cfg(test)]
+mod tests;
