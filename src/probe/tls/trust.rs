@@ -146,10 +146,16 @@ pub fn judge(
     };
     let (class, detail) = classify(&err);
     // Where webpki is stricter than BoringSSL, BoringSSL's rules decide.
-    let stricter = matches!(
-        class,
-        Verdict::CaUsedAsLeaf | Verdict::PathTooLong | Verdict::UnknownIssuer | Verdict::Rejected
-    );
+    let stricter = match class {
+        Verdict::CaUsedAsLeaf | Verdict::PathTooLong | Verdict::Rejected => true,
+        // An unknown issuer can be a pinned certificate or a chain longer than
+        // webpki follows; otherwise only say whether the leaf is self-signed.
+        Verdict::UnknownIssuer => !anchors.certs.is_empty() || chain.rest.len() >= 6,
+        _ => false,
+    };
+    if class == Verdict::UnknownIssuer && !stricter && leaf_self_signed(chain) {
+        return verdict(Verdict::SelfSigned, None);
+    }
     if stricter {
         let boring = boring_verdict(source, anchors, chain);
         if class != Verdict::UnknownIssuer
@@ -160,6 +166,12 @@ pub fn judge(
     }
     // webpki checks the name last: a name mismatch means the chain is trusted.
     verdict(class, detail)
+}
+
+fn leaf_self_signed(chain: &Chain) -> bool {
+    use x509_parser::prelude::*;
+    X509Certificate::from_der(&chain.leaf)
+        .is_ok_and(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
 }
 
 /// The verdict of the BoringSSL-like check.
@@ -203,7 +215,7 @@ fn boring_path(anchors: &Anchors, chain: &Chain, now: i64) -> Result<String, Fai
         within_dates(&cert, now)?;
         if pinned(current) {
             return Ok(if depth == 0 {
-                "the server's certificate is itself in the trust file (pinned)".into()
+                "pinned: the server's certificate is itself in the trust file".into()
             } else {
                 format!(
                     "chain of {} certificates up to one in the trust file",
