@@ -330,3 +330,41 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
         t.policy
     );
 }
+
+#[test]
+fn running_out_of_descriptors_is_reported_as_local() {
+    // A closed loopback port: with enough descriptors it is "refused"; at the
+    // lowest limits the socket itself cannot be opened, which must read as this
+    // machine's problem, never as the remote's.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let args: Vec<String> = ["probe", "--output", "jsonl", &format!("127.0.0.1:{closed}")]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut classes_seen = Vec::new();
+    for limit in 5..=12 {
+        let out = cli(limit, &args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if let Some(first) = stdout.lines().next()
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(first)
+        {
+            for p in v["problems"].as_array().into_iter().flatten() {
+                classes_seen.push(p["class"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    assert!(
+        classes_seen.iter().any(|c| c == "local_resource_limit"),
+        "{classes_seen:?}"
+    );
+    assert!(
+        classes_seen
+            .iter()
+            .all(|c| c == "local_resource_limit" || c == "tcp_refused"),
+        "{classes_seen:?}"
+    );
+}
