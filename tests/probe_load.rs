@@ -288,21 +288,28 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
     )
     .unwrap();
     let dr: DestinationRule = serde_yaml::from_str(
-        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  workloadSelector: {matchLabels: {app: client}}\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner}}\n",
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  workloadSelector: {matchLabels: {app: client}}\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner, caCertificates: /etc/ignored.pem}}\n",
     )
     .unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("cacert"), "CA").unwrap();
     let paths = PathMap {
-        entries: vec![("credential:partner".into(), "/local/partner".into())],
+        entries: vec![("credential:partner".into(), secret.path().to_path_buf())],
     };
     let t = &for_service_entry(&se, &[&dr], &paths, None)[0];
     assert_eq!(t.mode, ProbeMode::Mutual);
     assert_eq!(
         t.tls.client_certificate.as_deref(),
-        Some(std::path::Path::new("/local/partner/cert"))
+        Some(secret.path().join("cert").as_path())
     );
     assert_eq!(
         t.tls.private_key.as_deref(),
-        Some(std::path::Path::new("/local/partner/key"))
+        Some(secret.path().join("key").as_path())
+    );
+    // The secret's CA wins: caCertificates is ignored with credentialName.
+    assert_eq!(
+        t.tls.ca_certificates.as_deref(),
+        Some(secret.path().join("cacert").as_path())
     );
     // Without the selector the same rule leaves sidecars in plaintext; the app's
     // own TLS (HTTPS port) is then passed through.

@@ -196,11 +196,11 @@ fn settings_of(
             settings.client_certificate = Some(base.join("cert"));
             settings.private_key = Some(base.join("key"));
         }
-        if settings.ca_certificates.is_none() {
-            let ca = base.join("cacert");
-            if ca.exists() {
-                settings.ca_certificates = Some(ca);
-            }
+        // With credentialName the CA comes from the secret (NAME-cacert);
+        // caCertificates is ignored.
+        let ca = base.join("cacert");
+        if ca.exists() {
+            settings.ca_certificates = Some(ca);
         }
     }
     settings
