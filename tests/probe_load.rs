@@ -326,6 +326,18 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
         "{:?}",
         t.policy
     );
+    let crl: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: SIMPLE, caCrl: /etc/crl.pem}}\n",
+    )
+    .unwrap();
+    let t = &for_service_entry(&se, &[&crl], &paths, None)[0];
+    assert!(
+        t.policy
+            .iter()
+            .any(|p| p.contains("does not check revocation")),
+        "{:?}",
+        t.policy
+    );
     let istio: DestinationRule = serde_yaml::from_str(
         "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n",
     )

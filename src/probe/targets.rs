@@ -116,6 +116,12 @@ pub fn for_service_entry(
             if let Some(sentence) = effective.merge_rule_plaintext() {
                 policy.push(sentence);
             }
+            if tls.is_some_and(|t| t.ca_crl.as_deref().is_some_and(|c| !c.is_empty())) {
+                policy.push(
+                    "caCrl is set: the probe does not check revocation lists, the sidecar does"
+                        .into(),
+                );
+            }
             if tls.map(ClientTlsSettings::mode) == Some(TlsMode::IstioMutual) {
                 policy.push("ISTIO_MUTUAL uses the mesh's own certificates: the probe cannot present them and handshakes without a client certificate".into());
             }
