@@ -147,7 +147,8 @@ pub fn judge(
     let (class, detail) = classify(&err);
     // Where webpki is stricter than BoringSSL, BoringSSL's rules decide.
     let stricter = match class {
-        Verdict::CaUsedAsLeaf | Verdict::PathTooLong | Verdict::Rejected => true,
+        // Not for other refusals (name constraints, …): BoringSSL enforces those too.
+        Verdict::CaUsedAsLeaf | Verdict::PathTooLong => true,
         // An unknown issuer can be a pinned certificate or a chain longer than
         // webpki follows; otherwise only say whether the leaf is self-signed.
         Verdict::UnknownIssuer => !anchors.certs.is_empty() || chain.rest.len() >= 6,
