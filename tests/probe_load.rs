@@ -8,7 +8,7 @@ mod common;
 
 use common::fixture::{dns_server, fixture};
 use egress_studio::model::{DestinationRule, ServiceEntry};
-use egress_studio::probe::targets::{PathMap, for_service_entry};
+use egress_studio::probe::targets::{PathMap, for_service_entry, for_service_entry_from};
 use egress_studio::probe::{
     AddressPolicy, Outcome, ProbeMode, ProbeOptions, ProbeReport, Prober, ProblemClass, Target,
     TcpOutcome,
@@ -385,5 +385,28 @@ fn running_out_of_descriptors_is_reported_as_local() {
             .iter()
             .all(|c| c == "local_resource_limit" || c == "tcp_refused"),
         "{classes_seen:?}"
+    );
+}
+
+#[test]
+fn the_rule_depends_on_the_client_namespace() {
+    let se = service_entry(443);
+    let own: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: own, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: SIMPLE}}\n",
+    )
+    .unwrap();
+    let shop: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: shop, namespace: shop}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: DISABLE}}\n",
+    )
+    .unwrap();
+    let rules = [&own, &shop];
+    let from_pay = for_service_entry(&se, &rules, &PathMap::default(), None);
+    assert_eq!(from_pay[0].mode, ProbeMode::Simple);
+    let from_shop = for_service_entry_from(&se, &rules, &PathMap::default(), None, Some("shop"));
+    assert_eq!(from_shop[0].mode, ProbeMode::Tcp);
+    assert!(
+        from_shop[0].policy[0].contains("shop/shop"),
+        "{:?}",
+        from_shop[0].policy
     );
 }

@@ -75,7 +75,21 @@ pub fn for_service_entry(
     paths: &PathMap,
     concrete: Option<&str>,
 ) -> Vec<Target> {
+    for_service_entry_from(se, rules, paths, concrete, None)
+}
+
+/// Targets of one ServiceEntry as seen by a client in `client_namespace` (the
+/// ServiceEntry's own namespace when `None`): the DestinationRule that applies
+/// depends on where the client runs.
+pub fn for_service_entry_from(
+    se: &ServiceEntry,
+    rules: &[&DestinationRule],
+    paths: &PathMap,
+    concrete: Option<&str>,
+    client_namespace: Option<&str>,
+) -> Vec<Target> {
     let ns = se.metadata.namespace.as_deref().unwrap_or("default");
+    let client_ns = client_namespace.unwrap_or(ns);
     let name = se.metadata.name.as_deref().unwrap_or("");
     let mut out = Vec::new();
     for host in se.spec.hosts() {
@@ -94,7 +108,7 @@ pub fn for_service_entry(
                 host: &dial_host,
                 port: number,
                 subset: None,
-                client_namespace: ns,
+                client_namespace: client_ns,
                 service_namespace: Some(ns),
             };
             let mut effective = effective_tls(rules, &query);
