@@ -195,6 +195,7 @@ impl EgressStudio {
                     }
                 }
                 Event::Failed { message, .. } => self.probe.error = Some(message),
+                Event::Note { message, .. } => self.notice(false, message),
             }
         }
     }
