@@ -23,6 +23,13 @@ fn main() -> std::process::ExitCode {
         println!("DNS={dns}");
         println!("GOOD={}", f.good);
         println!("MTLS13={}", f.mtls13);
+        println!("MTLS12={}", f.mtls12);
+        println!("OPTIONAL13={}", f.optional13);
+        println!("SELF_SIGNED={}", f.self_signed);
+        println!("SELF_SIGNED_PEM={}", f.self_signed_pem.display());
+        println!("LONG_CHAIN={}", f.long_chain);
+        println!("BIG_LEAF={}", f.big_leaf);
+        println!("HTTPS={}", f.https);
         println!("CA={}", f.server_ca.display());
         println!("DIR={}", f.pki.dir.path().display());
         use std::io::Write;

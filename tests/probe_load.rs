@@ -8,7 +8,7 @@ mod common;
 
 use common::fixture::{dns_server, fixture};
 use egress_studio::model::{DestinationRule, ServiceEntry};
-use egress_studio::probe::targets::{PathMap, for_service_entry};
+use egress_studio::probe::targets::{PathMap, for_service_entry, for_service_entry_from};
 use egress_studio::probe::{
     AddressPolicy, Outcome, ProbeMode, ProbeOptions, ProbeReport, Prober, ProblemClass, Target,
     TcpOutcome,
@@ -288,21 +288,28 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
     )
     .unwrap();
     let dr: DestinationRule = serde_yaml::from_str(
-        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  workloadSelector: {matchLabels: {app: client}}\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner}}\n",
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  workloadSelector: {matchLabels: {app: client}}\n  trafficPolicy: {tls: {mode: MUTUAL, credentialName: partner, caCertificates: /etc/ignored.pem}}\n",
     )
     .unwrap();
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("cacert"), "CA").unwrap();
     let paths = PathMap {
-        entries: vec![("credential:partner".into(), "/local/partner".into())],
+        entries: vec![("credential:partner".into(), secret.path().to_path_buf())],
     };
     let t = &for_service_entry(&se, &[&dr], &paths, None)[0];
     assert_eq!(t.mode, ProbeMode::Mutual);
     assert_eq!(
         t.tls.client_certificate.as_deref(),
-        Some(std::path::Path::new("/local/partner/cert"))
+        Some(secret.path().join("cert").as_path())
     );
     assert_eq!(
         t.tls.private_key.as_deref(),
-        Some(std::path::Path::new("/local/partner/key"))
+        Some(secret.path().join("key").as_path())
+    );
+    // The secret's CA wins: caCertificates is ignored with credentialName.
+    assert_eq!(
+        t.tls.ca_certificates.as_deref(),
+        Some(secret.path().join("cacert").as_path())
     );
     // Without the selector the same rule leaves sidecars in plaintext; the app's
     // own TLS (HTTPS port) is then passed through.
@@ -319,6 +326,18 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
         "{:?}",
         t.policy
     );
+    let crl: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: SIMPLE, caCrl: /etc/crl.pem}}\n",
+    )
+    .unwrap();
+    let t = &for_service_entry(&se, &[&crl], &paths, None)[0];
+    assert!(
+        t.policy
+            .iter()
+            .any(|p| p.contains("does not check revocation")),
+        "{:?}",
+        t.policy
+    );
     let istio: DestinationRule = serde_yaml::from_str(
         "metadata: {name: api, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}\n",
     )
@@ -328,5 +347,66 @@ fn credential_name_with_a_selector_reads_the_mapped_secret_and_istio_mutual_says
         t.policy.iter().any(|p| p.contains("cannot present")),
         "{:?}",
         t.policy
+    );
+}
+
+#[test]
+fn running_out_of_descriptors_is_reported_as_local() {
+    // A closed loopback port: with enough descriptors it is "refused"; at the
+    // lowest limits the socket itself cannot be opened, which must read as this
+    // machine's problem, never as the remote's.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let args: Vec<String> = ["probe", "--output", "jsonl", &format!("127.0.0.1:{closed}")]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut classes_seen = Vec::new();
+    for limit in 5..=12 {
+        let out = cli(limit, &args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if let Some(first) = stdout.lines().next()
+            && let Ok(v) = serde_json::from_str::<serde_json::Value>(first)
+        {
+            for p in v["problems"].as_array().into_iter().flatten() {
+                classes_seen.push(p["class"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    assert!(
+        classes_seen.iter().any(|c| c == "local_resource_limit"),
+        "{classes_seen:?}"
+    );
+    assert!(
+        classes_seen
+            .iter()
+            .all(|c| c == "local_resource_limit" || c == "tcp_refused"),
+        "{classes_seen:?}"
+    );
+}
+
+#[test]
+fn the_rule_depends_on_the_client_namespace() {
+    let se = service_entry(443);
+    let own: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: own, namespace: pay}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: SIMPLE}}\n",
+    )
+    .unwrap();
+    let shop: DestinationRule = serde_yaml::from_str(
+        "metadata: {name: shop, namespace: shop}\nspec:\n  host: api.example.test\n  trafficPolicy: {tls: {mode: DISABLE}}\n",
+    )
+    .unwrap();
+    let rules = [&own, &shop];
+    let from_pay = for_service_entry(&se, &rules, &PathMap::default(), None);
+    assert_eq!(from_pay[0].mode, ProbeMode::Simple);
+    let from_shop = for_service_entry_from(&se, &rules, &PathMap::default(), None, Some("shop"));
+    assert_eq!(from_shop[0].mode, ProbeMode::Tcp);
+    assert!(
+        from_shop[0].policy[0].contains("shop/shop"),
+        "{:?}",
+        from_shop[0].policy
     );
 }

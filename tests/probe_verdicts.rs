@@ -360,3 +360,24 @@ async fn without_ca_certificates_the_sidecar_trust_is_the_machine_store() {
     assert!(r.problems[0].change.contains("caCertificates"));
     assert!(r.problems[0].change.contains("Probe Server CA"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_silent_on_the_client_certificate_is_settled_by_its_http_answer() {
+    let (dns, _server) = dns_server().await;
+    let f = fixture().await;
+    let mut opts = options(dns);
+    opts.client_auth_window = Duration::from_millis(200);
+    let prober = Prober::new(opts);
+    // No ticket, no alert: the probe cannot tell, and says so (UNKNOWN, not FAIL).
+    let r = prober
+        .probe(&target(f.https_quiet_optional, ProbeMode::Simple, ca(&f)))
+        .await;
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.text());
+    assert_eq!(classes(&r), [ProblemClass::ClientCertificateNoVerdict]);
+    // With the HTTP check the server's answer settles it.
+    let mut t = target(f.https_quiet_optional, ProbeMode::Simple, ca(&f));
+    t.http = Some("/".into());
+    let r = prober.probe(&t).await;
+    assert!(r.ok, "{}", r.text());
+    assert_eq!(client(&r), ClientAuthOutcome::Optional);
+}

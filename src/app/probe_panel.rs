@@ -202,6 +202,7 @@ impl EgressStudio {
                     }
                 }
                 Event::Failed { message, .. } => self.probe.error = Some(message),
+                Event::Note { message, .. } => self.notice(false, message),
             }
         }
     }

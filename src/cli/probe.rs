@@ -52,6 +52,9 @@ pub struct ProbeArgs {
     /// Skip files and folders matching GLOB (repeatable; see `validate --help`).
     #[arg(long, value_name = "GLOB", value_parser = crate::yaml::walk::Glob::parse)]
     pub exclude: Vec<crate::yaml::walk::Glob>,
+    /// Probe as a client in this namespace (the DestinationRule that applies depends on it); default: each ServiceEntry's namespace.
+    #[arg(long, value_name = "NS")]
+    pub from_namespace: Option<String>,
     /// Send one HTTP request after connecting on HOST:PORT targets too (HTTP ports always get one).
     #[arg(long)]
     pub http: bool,
@@ -127,8 +130,13 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
         .collect();
     for r in workspace.resources() {
         if let crate::model::Resource::ServiceEntry(se) = r.resource {
-            let mut t =
-                targets::for_service_entry(se, &rules, &paths, args.wildcard_host.as_deref());
+            let mut t = targets::for_service_entry_from(
+                se,
+                &rules,
+                &paths,
+                args.wildcard_host.as_deref(),
+                args.from_namespace.as_deref(),
+            );
             if t.is_empty()
                 && se.spec.hosts().iter().any(|h| h.starts_with('*'))
                 && args.wildcard_host.is_none()

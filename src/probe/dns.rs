@@ -84,6 +84,14 @@ fn classify(e: &NetError) -> (DnsErrorClass, String) {
             }
             DnsErrorClass::Failed
         }
+        // The resolver could not open a socket: say so when this process is out
+        // of descriptors, rather than blame the name.
+        NetError::NoConnections if super::limits::descriptors_exhausted() => {
+            return (
+                DnsErrorClass::LocalResource,
+                "too many open files in this process (ulimit -n)".to_string(),
+            );
+        }
         _ => DnsErrorClass::Failed,
     };
     (class, e.to_string())

@@ -64,9 +64,17 @@ fn host_header(target: &Target) -> String {
     } else {
         target.port
     };
-    match (target.mode, port) {
-        (ProbeMode::Tcp, 80) | (ProbeMode::Passthrough, 443) => host,
-        _ => format!("{host}:{port}"),
+    // The app's own scheme decides the default port: https when it speaks TLS
+    // itself, http when the sidecar sends plaintext or originates TLS for it.
+    let default_port = if target.mode == ProbeMode::Passthrough {
+        443
+    } else {
+        80
+    };
+    if port == default_port {
+        host
+    } else {
+        format!("{host}:{port}")
     }
 }
 
@@ -182,4 +190,42 @@ pub fn plaintext_problem(r: &HttpReport, target: &Target) -> Option<Problem> {
         format!("the sidecar sends plaintext here ({why}), but the server answered in TLS"),
         "originate TLS for this port (DestinationRule tls mode SIMPLE, at the port level if portLevelSettings has this port), or declare the port as HTTPS/TLS if the app speaks TLS",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_header_is_the_service_host_with_the_app_port() {
+        let mut t = Target {
+            host: "10.0.0.7".into(),
+            port: 8443,
+            mode: ProbeMode::Simple,
+            service_port: 80,
+            ..Default::default()
+        };
+        t.tls.sni = Some("api.example.com".into());
+        assert_eq!(host_header(&t), "api.example.com");
+        t.service_port = 8080;
+        assert_eq!(host_header(&t), "api.example.com:8080");
+        t.mode = ProbeMode::Passthrough;
+        t.service_port = 443;
+        assert_eq!(host_header(&t), "api.example.com");
+    }
+
+    #[test]
+    fn head_of_a_response() {
+        let mut r = skipped_h2();
+        r.error = None;
+        parse_head(
+            b"HTTP/1.1 503 Service Unavailable\r\nServer: envoy\r\nContent-Length: 19\r\n\r\n",
+            &mut r,
+        );
+        assert_eq!(r.status, Some(503));
+        assert_eq!(r.server.as_deref(), Some("envoy"));
+        assert_eq!(r.size, Some(19));
+        assert!(looks_like_tls(&[0x15, 0x03, 0x03, 0x00, 0x02]));
+        assert!(!looks_like_tls(b"HTTP/1.1"));
+    }
 }

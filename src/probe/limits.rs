@@ -84,6 +84,15 @@ pub fn take_clamp_note() -> Option<String> {
     ))
 }
 
+/// Whether this process is at its open-files limit now (within a few): a
+/// resolver error then is this machine's, not the nameserver's.
+pub fn descriptors_exhausted() -> bool {
+    match descriptor_limit() {
+        Some(limit) => open_now() as u64 + 4 >= limit,
+        None => false,
+    }
+}
+
 /// An OS error that comes from this machine's limits, in words.
 pub fn local_resource(e: &std::io::Error) -> Option<&'static str> {
     #[cfg(unix)]

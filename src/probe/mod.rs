@@ -407,7 +407,11 @@ impl Prober {
         match (&target.http, session) {
             (Some(_), Some(_)) if alpn_h2 => report.http = Some(http::skipped_h2()),
             (Some(path), Some(session)) => {
-                report.http = Some(http::over_tls(session, target, path, timeout).await);
+                let answer = http::over_tls(session, target, path, timeout).await;
+                if answer.status.is_some() {
+                    settle_client_verdict(report);
+                }
+                report.http = Some(answer);
             }
             (None, Some(mut s)) => {
                 // Close politely; nothing was sent.
@@ -488,6 +492,26 @@ impl Prober {
             }
         }
     }
+}
+
+/// The server answered a request after the handshake: a client certificate it
+/// had given no verdict on was accepted (or, if we sent none, optional).
+fn settle_client_verdict(report: &mut ProbeReport) {
+    let Some(ca) = report.tls.as_mut().and_then(|t| t.client_auth.as_mut()) else {
+        return;
+    };
+    if ca.outcome != ClientAuthOutcome::Inconclusive {
+        return;
+    }
+    ca.outcome = if ca.sent_certificate {
+        ClientAuthOutcome::Accepted
+    } else {
+        ClientAuthOutcome::Optional
+    };
+    ca.detail = Some("the server answered an HTTP request".into());
+    report
+        .problems
+        .retain(|p| p.class != ProblemClass::ClientCertificateNoVerdict);
 }
 
 pub(crate) fn ms(start: Instant) -> f64 {

@@ -32,6 +32,12 @@ pub enum Event {
         id: u64,
         message: String,
     },
+    /// Something to tell the user that is not a result (e.g. concurrency lowered
+    /// to fit the open-files limit).
+    Note {
+        id: u64,
+        message: String,
+    },
 }
 
 pub struct Runner {
@@ -68,6 +74,9 @@ impl Runner {
                                 let wake = wake.clone();
                                 let handle = tokio::spawn(async move {
                                     let prober = Arc::new(Prober::new(options));
+                                    if let Some(message) = super::limits::take_clamp_note() {
+                                        let _ = etx.send(Event::Note { id, message });
+                                    }
                                     let mut set = tokio::task::JoinSet::new();
                                     for (index, t) in targets.into_iter().enumerate() {
                                         let p = prober.clone();

@@ -75,7 +75,21 @@ pub fn for_service_entry(
     paths: &PathMap,
     concrete: Option<&str>,
 ) -> Vec<Target> {
+    for_service_entry_from(se, rules, paths, concrete, None)
+}
+
+/// Targets of one ServiceEntry as seen by a client in `client_namespace` (the
+/// ServiceEntry's own namespace when `None`): the DestinationRule that applies
+/// depends on where the client runs.
+pub fn for_service_entry_from(
+    se: &ServiceEntry,
+    rules: &[&DestinationRule],
+    paths: &PathMap,
+    concrete: Option<&str>,
+    client_namespace: Option<&str>,
+) -> Vec<Target> {
     let ns = se.metadata.namespace.as_deref().unwrap_or("default");
+    let client_ns = client_namespace.unwrap_or(ns);
     let name = se.metadata.name.as_deref().unwrap_or("");
     let mut out = Vec::new();
     for host in se.spec.hosts() {
@@ -94,7 +108,7 @@ pub fn for_service_entry(
                 host: &dial_host,
                 port: number,
                 subset: None,
-                client_namespace: ns,
+                client_namespace: client_ns,
                 service_namespace: Some(ns),
             };
             let mut effective = effective_tls(rules, &query);
@@ -115,6 +129,12 @@ pub fn for_service_entry(
             let mut policy = effective.why.clone();
             if let Some(sentence) = effective.merge_rule_plaintext() {
                 policy.push(sentence);
+            }
+            if tls.is_some_and(|t| t.ca_crl.as_deref().is_some_and(|c| !c.is_empty())) {
+                policy.push(
+                    "caCrl is set: the probe does not check revocation lists, the sidecar does"
+                        .into(),
+                );
             }
             if tls.map(ClientTlsSettings::mode) == Some(TlsMode::IstioMutual) {
                 policy.push("ISTIO_MUTUAL uses the mesh's own certificates: the probe cannot present them and handshakes without a client certificate".into());
@@ -196,11 +216,11 @@ fn settings_of(
             settings.client_certificate = Some(base.join("cert"));
             settings.private_key = Some(base.join("key"));
         }
-        if settings.ca_certificates.is_none() {
-            let ca = base.join("cacert");
-            if ca.exists() {
-                settings.ca_certificates = Some(ca);
-            }
+        // With credentialName the CA comes from the secret (NAME-cacert);
+        // caCertificates is ignored.
+        let ca = base.join("cacert");
+        if ca.exists() {
+            settings.ca_certificates = Some(ca);
         }
     }
     settings

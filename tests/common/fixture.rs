@@ -196,6 +196,9 @@ pub struct Fixture {
     pub optional12: u16,
     /// TLS 1.3 server that answers one HTTP request: `404 Not Found`, server `fixture`.
     pub https: u16,
+    /// Like `https`, asking for an optional client certificate and sending no
+    /// session tickets (its verdict shows only in its answer).
+    pub https_quiet_optional: u16,
     pub good: u16,
     pub expired: u16,
     pub wrong: u16,
@@ -464,6 +467,10 @@ pub async fn fixture() -> Fixture {
     let mut https_cfg = server_config(&good_cert, &good_key, None, false);
     https_cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
     let https = tls_http_server(https_cfg).await;
+    let mut quiet = server_config_with(&good_cert, &good_key, Some(&client_ca_pem), false, true);
+    quiet.send_tls13_tickets = 0;
+    quiet.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let https_quiet_optional = tls_http_server(quiet).await;
 
     let silent_l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let silent = silent_l.local_addr().unwrap().port();
@@ -496,6 +503,7 @@ pub async fn fixture() -> Fixture {
         optional13,
         optional12,
         https,
+        https_quiet_optional,
         good,
         expired,
         wrong,

@@ -356,7 +356,12 @@ mod tests {
             false,
         );
         assert_eq!(w.class, Security::PlaintextLeavingMesh);
-        assert!(w.full.contains("is ignored by sidecars without workloadSelector"), "{}", w.full);
+        assert!(
+            w.full
+                .contains("is ignored by sidecars without workloadSelector"),
+            "{}",
+            w.full
+        );
         // At an egress gateway, or with a workloadSelector, the secret is read.
         let at_gateway = classify(
             Location::MeshExternal,

@@ -139,6 +139,11 @@ pub async fn handshake(
             if let Some(p) = failure::client_auth_problem(&verdict, target) {
                 report.problems.push(p);
             }
+            if verdict.outcome == ClientAuthOutcome::Optional {
+                report.notes.push(
+                    "the server asks for a client certificate but does not require one".into(),
+                );
+            }
             report.client_auth = Some(verdict);
         }
     }

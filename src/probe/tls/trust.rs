@@ -146,10 +146,17 @@ pub fn judge(
     };
     let (class, detail) = classify(&err);
     // Where webpki is stricter than BoringSSL, BoringSSL's rules decide.
-    let stricter = matches!(
-        class,
-        Verdict::CaUsedAsLeaf | Verdict::PathTooLong | Verdict::UnknownIssuer | Verdict::Rejected
-    );
+    let stricter = match class {
+        // Not for other refusals (name constraints, …): BoringSSL enforces those too.
+        Verdict::CaUsedAsLeaf | Verdict::PathTooLong => true,
+        // An unknown issuer can be a pinned certificate or a chain longer than
+        // webpki follows; otherwise only say whether the leaf is self-signed.
+        Verdict::UnknownIssuer => !anchors.certs.is_empty() || chain.rest.len() >= 6,
+        _ => false,
+    };
+    if class == Verdict::UnknownIssuer && !stricter && leaf_self_signed(chain) {
+        return verdict(Verdict::SelfSigned, None);
+    }
     if stricter {
         let boring = boring_verdict(source, anchors, chain);
         if class != Verdict::UnknownIssuer
@@ -160,6 +167,12 @@ pub fn judge(
     }
     // webpki checks the name last: a name mismatch means the chain is trusted.
     verdict(class, detail)
+}
+
+fn leaf_self_signed(chain: &Chain) -> bool {
+    use x509_parser::prelude::*;
+    X509Certificate::from_der(&chain.leaf)
+        .is_ok_and(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
 }
 
 /// The verdict of the BoringSSL-like check.
@@ -201,9 +214,12 @@ fn boring_path(anchors: &Anchors, chain: &Chain, now: i64) -> Result<String, Fai
             )
         })?;
         within_dates(&cert, now)?;
+        if depth == 0 {
+            server_purpose(&cert)?;
+        }
         if pinned(current) {
             return Ok(if depth == 0 {
-                "the server's certificate is itself in the trust file (pinned)".into()
+                "pinned: the server's certificate is itself in the trust file".into()
             } else {
                 format!(
                     "chain of {} certificates up to one in the trust file",
@@ -260,6 +276,18 @@ fn boring_path(anchors: &Anchors, chain: &Chain, now: i64) -> Result<String, Fai
         Verdict::PathTooLong,
         format!("the chain is longer than {MAX_DEPTH} certificates"),
     ))
+}
+
+/// A leaf with an extended key usage must allow TLS servers (BoringSSL's
+/// `ssl_server` purpose).
+fn server_purpose(cert: &x509_parser::certificate::X509Certificate<'_>) -> Result<(), Fail> {
+    match cert.extended_key_usage() {
+        Ok(Some(eku)) if !(eku.value.server_auth || eku.value.any) => Err((
+            Verdict::InvalidPurpose,
+            "the certificate is not for TLS servers (extended key usage)".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn within_dates(
@@ -333,5 +361,112 @@ fn classify(e: &rustls::Error) -> (Verdict, Option<String>) {
             None => (Verdict::Rejected, Some(other.0.to_string())),
         },
         other => (Verdict::Rejected, Some(other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcgen::{
+        BasicConstraints, CertificateParams, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    };
+
+    fn params(cn: &str, ca: bool) -> CertificateParams {
+        let mut p = match CertificateParams::new(vec![cn.to_string()]) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        };
+        p.distinguished_name
+            .push(rcgen::DnType::CommonName, cn.to_string());
+        if ca {
+            p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        }
+        let now = time::OffsetDateTime::now_utc();
+        p.not_before = now - time::Duration::days(1);
+        p.not_after = now + time::Duration::days(30);
+        p
+    }
+
+    fn key() -> KeyPair {
+        KeyPair::generate().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn anchors(certs: Vec<CertificateDer<'static>>) -> Anchors {
+        let mut roots = RootCertStore::empty();
+        for c in &certs {
+            let _ = roots.add(c.clone());
+        }
+        Anchors {
+            roots: Arc::new(roots),
+            certs,
+        }
+    }
+
+    fn chain(leaf: CertificateDer<'static>, rest: Vec<CertificateDer<'static>>) -> Chain {
+        Chain {
+            leaf,
+            rest,
+            ocsp: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn pinned_self_signed_is_trusted_unless_its_purpose_or_dates_say_no() {
+        let k = key();
+        let leaf: CertificateDer<'static> = params("a.test", true)
+            .self_signed(&k)
+            .unwrap()
+            .der()
+            .clone();
+        let a = anchors(vec![leaf.clone()]);
+        let now = now_unix();
+        assert!(boring_path(&a, &chain(leaf.clone(), vec![]), now).is_ok());
+        // Sixty days on it has expired.
+        let later = now + 60 * 86_400;
+        let err = boring_path(&a, &chain(leaf.clone(), vec![]), later).unwrap_err();
+        assert_eq!(err.0, Verdict::Expired);
+        // Not in the anchors: self-signed, not trusted.
+        let err = boring_path(&anchors(vec![]), &chain(leaf, vec![]), now).unwrap_err();
+        assert_eq!(err.0, Verdict::SelfSigned);
+        // A client-only certificate is not for TLS servers.
+        let mut p = params("c.test", true);
+        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        let client: CertificateDer<'static> = p.self_signed(&k).unwrap().der().clone();
+        let err =
+            boring_path(&anchors(vec![client.clone()]), &chain(client, vec![]), now).unwrap_err();
+        assert_eq!(err.0, Verdict::InvalidPurpose);
+    }
+
+    #[test]
+    fn long_chains_verify_up_to_the_anchor_and_a_wrong_signature_does_not() {
+        let root_key = key();
+        let root_params = params("Root", true);
+        let root = root_params.self_signed(&root_key).unwrap().der().clone();
+        let mut issuer = Issuer::new(root_params, root_key);
+        let mut rest = Vec::new();
+        for i in 0..9 {
+            let k = key();
+            let p = params(&format!("Intermediate {i}"), true);
+            rest.push(p.signed_by(&k, &issuer).unwrap().der().clone());
+            issuer = Issuer::new(p, k);
+        }
+        let leaf = params("a.test", false)
+            .signed_by(&key(), &issuer)
+            .unwrap()
+            .der()
+            .clone();
+        rest.reverse();
+        let a = anchors(vec![root]);
+        let how = boring_path(&a, &chain(leaf.clone(), rest.clone()), now_unix()).unwrap();
+        assert!(how.contains("10 certificates"), "{how}");
+        // An impostor intermediate with the right name but another key breaks the path.
+        let impostor = params("Intermediate 8", true)
+            .self_signed(&key())
+            .unwrap()
+            .der()
+            .clone();
+        rest[0] = impostor;
+        let err = boring_path(&a, &chain(leaf, rest), now_unix()).unwrap_err();
+        assert_eq!(err.0, Verdict::UnknownIssuer);
     }
 }
