@@ -71,9 +71,14 @@ impl Session {
         self.next_version
     }
 
-    /// Brings the diagnostics up to date: documents whose revision changed are
-    /// re-judged, the rest come from the cache; cross-resource analysis reruns.
+    /// Brings the diagnostics up to date after any change.
     pub fn revalidate(&mut self) {
+        self.revalidate_after(analysis::Changed::Everything);
+    }
+
+    /// Brings the diagnostics up to date after `changed`: only what it can affect
+    /// is re-judged (see [`analysis`]).
+    fn revalidate_after(&mut self, changed: analysis::Changed) {
         let chosen = self.mesh_override.clone();
         (self.mesh, self.mesh_error) =
             match chosen.or_else(|| MeshConfig::from_workspace(&self.workspace)) {
@@ -83,7 +88,7 @@ impl Session {
             };
         self.diagnostics = self
             .analysis
-            .run(&self.workspace, &self.options, &self.mesh);
+            .run(&self.workspace, &self.options, &self.mesh, changed);
         self.version += 1;
     }
 
@@ -253,6 +258,7 @@ impl Session {
             doc: Box::new(doc.clone()),
         };
         self.record(file, selection, merge, before, after);
+        self.revalidate_after(analysis::Changed::Document { file, document });
         Ok(())
     }
 
@@ -276,6 +282,7 @@ impl Session {
         let after = Snapshot::File(Box::new(self.workspace.files[file].clone()));
         self.record(file, selection, None, Some(before), after);
         self.selected = selection;
+        self.revalidate();
         Ok(())
     }
 
@@ -299,7 +306,6 @@ impl Session {
             }),
             None => self.history.extend_last((after, version)),
         }
-        self.revalidate();
     }
 
     pub fn can_undo(&self) -> bool {
@@ -314,27 +320,35 @@ impl Session {
         let Some(step) = self.history.undo().cloned() else {
             return;
         };
-        self.restore(&step.before, step.file);
+        let changed = self.restore(&step.before, step.file);
         self.selected = step
             .selection
             .filter(|s| self.site_exists(*s))
             .or(self.selected.filter(|s| self.site_exists(*s)));
-        self.revalidate();
+        self.revalidate_after(changed);
     }
 
     pub fn redo(&mut self) {
         let Some(step) = self.history.redo().cloned() else {
             return;
         };
-        self.restore(&step.after, step.file);
+        let changed = self.restore(&step.after, step.file);
         self.selected = step.selection.filter(|s| self.site_exists(*s));
-        self.revalidate();
+        self.revalidate_after(changed);
     }
 
-    fn restore(&mut self, (snapshot, version): &(Snapshot, u64), file: usize) {
+    /// Puts a snapshot back; returns what that changed.
+    fn restore(&mut self, (snapshot, version): &(Snapshot, u64), file: usize) -> analysis::Changed {
         if let Some(f) = self.workspace.files.get_mut(file) {
             snapshot.restore(f);
             self.file_states[file].version = *version;
+        }
+        match snapshot {
+            Snapshot::Document { index, .. } => analysis::Changed::Document {
+                file,
+                document: *index,
+            },
+            Snapshot::File(_) => analysis::Changed::Everything,
         }
     }
 
@@ -462,6 +476,11 @@ impl Session {
         };
         let now = f.render().map_err(|e| e.to_string())?;
         Ok(crate::yaml::line_diff(&on_disk, &now))
+    }
+
+    /// How many revalidations re-judged only an edited document's neighbourhood.
+    pub fn incremental_runs(&self) -> usize {
+        self.analysis.incremental_runs
     }
 
     /// Undo steps kept (for tests and the memory bound).

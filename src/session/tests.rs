@@ -149,6 +149,8 @@ fn incremental_validation_equals_a_full_validation_after_random_edits() {
             "after step {step}: incremental and full differ"
         );
     }
+    // Most edits took the incremental path, so the comparison tested it.
+    assert!(s.incremental_runs() > 20, "{}", s.incremental_runs());
     // The edits produced findings of several kinds, so the comparison meant something.
     let codes: std::collections::HashSet<&str> = s
         .diagnostics

@@ -10,7 +10,7 @@
 
 use super::Severity;
 use super::mesh::MeshConfig;
-use super::scope::{Entry, Out};
+use super::scope::{Entry, Out, fqdn};
 use crate::model::{DestinationRule, Resource, ServiceEntry, TlsMode};
 use serde_yaml::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -320,15 +320,6 @@ struct HostRegistry {
     /// Wildcard keys: (scope, host without the leading `*`).
     wildcards: Vec<(String, String, usize)>,
     selectors: Vec<BTreeMap<String, String>>,
-}
-
-/// A short name (no dot, no wildcard) becomes `name.namespace.svc.<domain>`.
-fn fqdn(namespace: &str, host: &str, suffix: &str) -> String {
-    if host.starts_with('*') || host.contains('.') {
-        host.to_string()
-    } else {
-        format!("{host}.{namespace}.{suffix}")
-    }
 }
 
 impl HostRegistry {

@@ -27,7 +27,7 @@ mod version;
 
 pub use diagnostic::*;
 pub use mesh::{MeshConfig, OutboundPolicy};
-pub use scope::{PositionCache, hosts_match};
+pub use scope::{PositionCache, Relation, hosts_match, relation_keys};
 pub use version::IstioVersion;
 
 use crate::model::Resource;
@@ -181,7 +181,22 @@ pub fn cross_resource(
     mesh: &MeshConfig,
     positions: &mut PositionCache,
 ) -> Vec<Located> {
-    let entries = scope::entries(workspace);
+    cross_resource_among(workspace, mesh, positions, None)
+}
+
+/// [`cross_resource`] judged among the objects at `only` (all when `None`). The
+/// findings of an object equal the whole workspace's when `only` holds every
+/// object sharing a [`relation_keys`] key with it.
+pub fn cross_resource_among(
+    workspace: &Workspace,
+    mesh: &MeshConfig,
+    positions: &mut PositionCache,
+    only: Option<&std::collections::HashSet<Site>>,
+) -> Vec<Located> {
+    let mut entries = scope::entries(workspace);
+    if let Some(only) = only {
+        entries.retain(|e| only.contains(&e.site));
+    }
     let mut istio = scope::Out::new(workspace, positions, Source::IstioAnalyzer);
     analyzers::run(&entries, mesh, &mut istio);
     let mut found = istio.found;

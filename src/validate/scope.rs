@@ -179,6 +179,74 @@ pub fn hosts_match(a: &str, b: &str) -> bool {
 /// kept between runs by whoever owns the cache (the session keeps one).
 pub type PositionCache = HashMap<Revision, PositionIndex>;
 
+/// A short name (no dot, no wildcard) becomes `name.namespace.svc.<domain>`.
+pub fn fqdn(namespace: &str, host: &str, suffix: &str) -> String {
+    if host.starts_with('*') || host.contains('.') {
+        host.to_string()
+    } else {
+        format!("{host}.{namespace}.{suffix}")
+    }
+}
+
+/// How an object takes part in cross-resource analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relation {
+    /// Its findings depend only on objects sharing one of these keys (and it
+    /// affects only theirs): hosts, in-cluster FQDNs, TCP ports without addresses.
+    Keys(Vec<String>),
+    /// It can relate to any object (a wildcard host, a Pod or Node): analysis
+    /// must look at the whole workspace.
+    Global,
+}
+
+/// The relation keys of an object: every cross-resource check relates two
+/// objects only when they share one (a host, its FQDN, or a TCP port without
+/// addresses), so an edit needs re-judging only among the objects that share a
+/// key with the edited one. `suffix` is `svc.<cluster domain>`.
+pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Relation {
+    let mut keys = Vec::new();
+    let mut host = |h: &str| {
+        keys.push(format!("h:{}", h.to_ascii_lowercase()));
+        let full = fqdn(namespace, h, suffix);
+        if full != h {
+            keys.push(format!("h:{}", full.to_ascii_lowercase()));
+        }
+    };
+    match resource {
+        Resource::ServiceEntry(se) => {
+            if se.spec.hosts().iter().any(|h| h.starts_with('*')) {
+                return Relation::Global;
+            }
+            se.spec.hosts().iter().for_each(|h| host(h));
+            if se.spec.addresses.is_empty() {
+                for p in &se.spec.ports {
+                    let proto = p.protocol.as_deref().unwrap_or("");
+                    if proto.is_empty() || proto.eq_ignore_ascii_case("TCP") {
+                        keys.push(format!("p:{}", p.number.unwrap_or(0)));
+                    }
+                }
+            }
+        }
+        Resource::DestinationRule(dr) => {
+            let h = dr.spec.host.as_deref().unwrap_or("");
+            if h.starts_with('*') {
+                return Relation::Global;
+            }
+            host(h);
+        }
+        Resource::Other(o)
+            if o.api_version == "v1" && matches!(o.kind.as_str(), "Pod" | "Node") =>
+        {
+            return Relation::Global;
+        }
+        Resource::Other(o) if o.api_version == "v1" && o.kind == "Service" => host(&o.name),
+        Resource::Other(_) => {}
+    }
+    keys.sort();
+    keys.dedup();
+    Relation::Keys(keys)
+}
+
 /// Collects located findings of one source.
 pub struct Out<'w, 'c> {
     ws: &'w Workspace,
