@@ -6,7 +6,6 @@ pub mod security;
 
 pub use super::overlay::{Overlay, ProbeMark, ProbeResult};
 use crate::model::{DestinationRule, Resource, ServiceEntry};
-use crate::probe::targets::rule_for;
 use crate::validate::{Located, Severity, Site};
 use crate::yaml::Workspace;
 pub use security::{Security, Wire};
@@ -240,7 +239,10 @@ fn route_of(
         .clone()
         .unwrap_or_else(|| "default".into());
     let first_host = se.spec.hosts().first().cloned().unwrap_or_default();
-    let rule = rule_for(rule_refs, &first_host);
+    // The rule a sidecar in the entry's namespace gets, as istiod picks it.
+    let rule = crate::policy::rules_for(rule_refs, &first_host, &ns, Some(&ns))
+        .first()
+        .copied();
     let rule_site = rule.and_then(|d| rule_sites.get(&(d as *const DestinationRule)).copied());
     let mut workloads = Vec::new();
     if se.spec.export_to.is_empty() || se.spec.export_to.iter().any(|e| e == "*") {

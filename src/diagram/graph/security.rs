@@ -82,18 +82,19 @@ pub struct Wire {
     pub full: String,
 }
 
-/// The TLS settings that apply to `port`: a port-level entry for the port
-/// replaces the top-level policy, `tls` included (absent there = no TLS).
-pub fn effective_tls(dr: &DestinationRule, port: u32) -> Option<&ClientTlsSettings> {
-    let tp = dr.spec.traffic_policy.as_ref()?;
-    match tp
-        .port_level_settings
-        .iter()
-        .find(|pl| pl.port.as_ref().and_then(|p| p.number) == Some(port))
-    {
-        Some(pl) => pl.tls.as_ref(),
-        None => tp.tls.as_ref(),
-    }
+/// The TLS block of `dr` that applies to `port`, as written (a port-level entry
+/// replaces the top-level policy, `tls` included), from the shared policy module.
+pub fn declared_tls(dr: &DestinationRule, port: u32) -> Option<ClientTlsSettings> {
+    let host = dr.spec.host.as_deref().unwrap_or("");
+    let ns = dr.metadata.namespace.as_deref().unwrap_or("default");
+    let query = crate::policy::Query {
+        host,
+        port,
+        subset: None,
+        client_namespace: ns,
+        service_namespace: Some(ns),
+    };
+    crate::policy::effective_tls(&[dr], &query).declared
 }
 
 /// Whether the proxy gets the TLS settings at all: a sidecar ignores a rule whose
@@ -136,7 +137,8 @@ pub fn classify(
     } else {
         protocol.clone()
     };
-    let set = rule.and_then(|d| effective_tls(d, port).map(|t| (d, t)));
+    let declared = rule.and_then(|d| declared_tls(d, port).map(|t| (d, t)));
+    let set = declared.as_ref().map(|(d, t)| (*d, t));
     let ignored = set.is_some_and(|(d, t)| !reaches_proxy(d, t, via_gateway));
     let tls = set.filter(|_| !ignored).map(|(_, t)| t);
     // Plaintext because of a merge rule is said, naming the rule (as the probe does).
