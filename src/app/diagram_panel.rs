@@ -242,8 +242,8 @@ impl EgressStudio {
             }
         });
         self.export_form(ui);
-        ui.label(
-            egui::RichText::new(match self.session.mesh.outbound {
+        ui.add(
+            egui::Label::new(match self.session.mesh.outbound {
                 crate::validate::OutboundPolicy::RegistryOnly => {
                     "Mesh egress: REGISTRY_ONLY — hosts without a ServiceEntry are blocked"
                 }
@@ -251,7 +251,7 @@ impl EgressStudio {
                     "Mesh egress: ALLOW_ANY (Istio's default) — hosts without a ServiceEntry pass through unmanaged"
                 }
             })
-            .small(),
+            .truncate(),
         )
         .on_hover_text(match &self.session.mesh.origin {
             Some(o) => format!("outboundTrafficPolicy from {o}"),
