@@ -381,3 +381,54 @@ async fn a_server_silent_on_the_client_certificate_is_settled_by_its_http_answer
     assert!(r.ok, "{}", r.text());
     assert_eq!(client(&r), ClientAuthOutcome::Optional);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passthrough_advice_is_for_the_application_and_a_missing_local_file_is_unknown() {
+    let (dns, _server) = dns_server().await;
+    let f = fixture().await;
+    let prober = Prober::new(options(dns));
+    // The app's own TLS: the sidecar checks nothing, so the advice is about the app.
+    let r = prober
+        .probe(&target(
+            f.self_signed,
+            ProbeMode::Passthrough,
+            TlsSettings::default(),
+        ))
+        .await;
+    assert_eq!(r.outcome, Outcome::Fail, "{}", r.text());
+    let change = &r.problems[0].change;
+    assert!(change.contains("application"), "{change}");
+    assert!(!change.contains("caCertificates"), "{change}");
+    // A CA file the sidecar has but this machine does not: the probe cannot judge.
+    let missing = TlsSettings {
+        ca_certificates: Some("/nonexistent/etc/certs/ca.pem".into()),
+        ..Default::default()
+    };
+    let r = prober
+        .probe(&target(f.self_signed, ProbeMode::Simple, missing))
+        .await;
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.text());
+    assert_eq!(
+        classes(&r),
+        [ProblemClass::LocalFileUnreadable],
+        "{}",
+        r.text()
+    );
+    assert!(r.problems[0].change.contains("--map"), "{}", r.text());
+    // The same for MUTUAL client certificate files.
+    let mutual = TlsSettings {
+        ca_certificates: Some(f.self_signed_pem.clone()),
+        client_certificate: Some("/nonexistent/etc/certs/cert.pem".into()),
+        private_key: Some("/nonexistent/etc/certs/key.pem".into()),
+        ..Default::default()
+    };
+    let r = prober
+        .probe(&target(f.self_signed, ProbeMode::Mutual, mutual))
+        .await;
+    assert_eq!(r.outcome, Outcome::Unknown, "{}", r.text());
+    assert!(
+        classes(&r).contains(&ProblemClass::LocalFileUnreadable),
+        "{}",
+        r.text()
+    );
+}

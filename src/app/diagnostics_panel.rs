@@ -3,6 +3,7 @@
 
 use super::widgets::{severity_color, severity_icon};
 use super::{EditorTab, EgressStudio};
+use crate::probe::problem::plural;
 use crate::validate::{self, Severity};
 use egui::{RichText, Ui};
 
@@ -22,7 +23,9 @@ impl EgressStudio {
             .count();
         ui.horizontal(|ui| {
             ui.label(format!(
-                "{errors} errors, {warnings} warnings — judged as Istio {}",
+                "{}, {} — judged as Istio {}",
+                plural(errors, "error", "errors"),
+                plural(warnings, "warning", "warnings"),
                 self.session.options.istio_version
             ));
             for n in self.notices.iter() {

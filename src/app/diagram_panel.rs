@@ -38,6 +38,10 @@ pub struct DiagramState {
     /// The export form: the path typed or picked.
     export: Option<String>,
     picked: (Sender<PathBuf>, Receiver<PathBuf>),
+    /// The session version seen last, and when it changed: while a large
+    /// workspace is being edited, the picture waits for a pause (see
+    /// [`EgressStudio::diagram_layout_for_frame`]).
+    seen_version: (u64, std::time::Instant),
 }
 
 impl Default for DiagramState {
@@ -51,6 +55,7 @@ impl Default for DiagramState {
             width: diagram::layout::EXPORT_WIDTH,
             export: None,
             picked: channel(),
+            seen_version: (0, std::time::Instant::now()),
         }
     }
 }
@@ -85,13 +90,7 @@ impl EgressStudio {
     /// The layout for the current workspace, probe results, path mappings,
     /// collapsed groups and panel width; rebuilt only when one of them changes.
     pub fn diagram_layout(&mut self) -> Arc<Layout> {
-        let key = CacheKey {
-            generation: self.session.version(),
-            collapsed: self.diagram.collapsed.clone(),
-            probes: self.probe.received,
-            paths: self.path_map(),
-            width: (self.diagram.width / 10.0).round() as u32 * 10,
-        };
+        let key = self.diagram_key();
         if let Some((k, l)) = &self.diagram.cache
             && *k == key
         {
@@ -110,6 +109,47 @@ impl EgressStudio {
         ));
         self.diagram.cache = Some((key, Arc::clone(&layout)));
         layout
+    }
+
+    /// The layout to paint this frame. In a workspace of thousands of resources
+    /// a rebuild costs tens of milliseconds, so while edits keep coming the last
+    /// picture stays up and the rebuild waits for a pause in typing (the panel
+    /// says it is updating); small workspaces update on every change.
+    fn diagram_layout_for_frame(&mut self) -> (Arc<Layout>, bool) {
+        const LARGE: usize = 2_000;
+        const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+        let version = self.session.version();
+        if version != self.diagram.seen_version.0 {
+            self.diagram.seen_version = (version, std::time::Instant::now());
+        }
+        let key = self.diagram_key();
+        let waiting = self.diagram.seen_version.1.elapsed() < PAUSE;
+        if let Some((k, l)) = &self.diagram.cache
+            && waiting
+            && k.generation != key.generation
+            && (CacheKey {
+                generation: key.generation,
+                ..k.clone()
+            }) == key
+            && self.session.workspace.resources().nth(LARGE).is_some()
+        {
+            let layout = Arc::clone(l);
+            if let Some(ctx) = &self.ctx {
+                ctx.request_repaint_after(PAUSE);
+            }
+            return (layout, true);
+        }
+        (self.diagram_layout(), false)
+    }
+
+    fn diagram_key(&self) -> CacheKey {
+        CacheKey {
+            generation: self.session.version(),
+            collapsed: self.diagram.collapsed.clone(),
+            probes: self.probe.received,
+            paths: self.path_map(),
+            width: (self.diagram.width / 10.0).round() as u32 * 10,
+        }
     }
 
     /// Writes the diagram as PNG (for a `.png` path, at 2×) or SVG.
@@ -262,10 +302,13 @@ impl EgressStudio {
             return;
         }
         self.diagram.width = ui.available_width();
-        let layout = self.diagram_layout();
+        let (layout, updating) = self.diagram_layout_for_frame();
         if layout.shapes.is_empty() {
             ui.label("No ServiceEntries yet.");
             return;
+        }
+        if updating {
+            ui.weak("updating the picture when you pause typing…");
         }
         paint::legend_ui(ui, &layout.classes);
         let panel = ui.available_size().max(egui::vec2(100.0, 100.0));

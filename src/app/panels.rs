@@ -177,7 +177,7 @@ impl EgressStudio {
         let default_height = self
             .settings
             .bottom_panel_height
-            .unwrap_or_else(|| (ui.available_height() * 0.4).max(260.0));
+            .unwrap_or_else(|| (ui.available_height() * 0.4).max(160.0));
         let bottom = egui::Panel::bottom("diagnostics")
             .resizable(true)
             .default_size(default_height)
@@ -189,13 +189,16 @@ impl EgressStudio {
             self.settings.bottom_panel_height = Some(height);
             self.persist_settings();
         }
+        // Side panels take a share of the window, so the form keeps room on a
+        // small screen (900 px wide: 200 + 360, leaving the form 340).
+        let width = ui.available_width();
         egui::Panel::left("resources")
             .resizable(true)
-            .default_size(270.0)
+            .default_size((width * 0.22).clamp(170.0, 270.0))
             .show(ui, |ui| self.resource_list(ui));
         egui::Panel::right("route")
             .resizable(true)
-            .default_size(520.0)
+            .default_size((width * 0.4).clamp(260.0, 520.0))
             .show(ui, |ui| self.route_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
         self.dialogs(&ctx);

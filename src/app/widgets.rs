@@ -47,11 +47,7 @@ impl Form<'_> {
     pub fn diagnostics(&self, ui: &mut Ui, path: &str) {
         for d in self.diags.iter().filter(|d| d.path == path) {
             let text = format!("{} {}: {}", severity_icon(d.severity), d.code, d.message);
-            ui.label(
-                RichText::new(text)
-                    .color(severity_color(ui, d.severity))
-                    .small(),
-            );
+            ui.label(RichText::new(text).color(severity_color(ui, d.severity)));
         }
     }
 

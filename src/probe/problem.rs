@@ -60,6 +60,9 @@ pub enum ProblemClass {
     UnsupportedAlgorithm,
     CertificateRejected,
     TrustUnavailable,
+    /// A file the sidecar reads (CA, client certificate, key) is not readable on
+    /// this machine: the probe cannot judge, the sidecar may well be fine.
+    LocalFileUnreadable,
     // Plaintext where the policy is plaintext.
     TlsAnsweredToPlaintext,
 }
@@ -81,7 +84,9 @@ impl ProblemClass {
     pub fn is_probe_limit(self) -> bool {
         matches!(
             self,
-            ProblemClass::CertificateTooLarge | ProblemClass::ClientCertificateNoVerdict
+            ProblemClass::CertificateTooLarge
+                | ProblemClass::ClientCertificateNoVerdict
+                | ProblemClass::LocalFileUnreadable
         )
     }
 }

@@ -99,6 +99,10 @@ pub(super) fn parse_document(
         });
         return doc;
     }
+    if let Some(item) = direct_item(text) {
+        doc.items.push(item);
+        return doc;
+    }
     let value = match read_value(text) {
         Ok(v) => v,
         Err(e) => {
@@ -169,6 +173,63 @@ fn value_kind(v: &Value) -> &'static str {
         Value::Sequence(_) => "sequence",
         Value::Mapping(_) => "mapping",
         Value::Tagged(_) => "tagged value",
+    }
+}
+
+/// The fast path for the common document, a plain ServiceEntry or
+/// DestinationRule: typed straight from the text, without building a YAML value
+/// first. Anything unusual (merge keys, quoted or repeated `kind` / `apiVersion`,
+/// any error) returns `None`, and the document takes the general path, which
+/// gives the same model and locates errors.
+fn direct_item(text: &str) -> Option<Item> {
+    if text.contains("<<") {
+        return None;
+    }
+    let (mut kind, mut api_version) = (None, None);
+    for line in text.lines() {
+        let top = |key: &str| {
+            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
+            let value = rest.split(" #").next().unwrap_or("").trim();
+            Some(value)
+        };
+        for (key, slot) in [("kind", &mut kind), ("apiVersion", &mut api_version)] {
+            if let Some(v) = top(key) {
+                if slot.is_some() || v.is_empty() || v.starts_with(['"', '\'', '!', '&', '*']) {
+                    return None;
+                }
+                *slot = Some(v);
+            }
+        }
+    }
+    let (kind, api_version) = (kind?, api_version?);
+    let typed = |value: Resource, name: Option<&String>, namespace: Option<&String>| Item {
+        list_index: None,
+        list_path: Vec::new(),
+        api_version: api_version.to_string(),
+        kind: kind.to_string(),
+        name: name.cloned().unwrap_or_default(),
+        namespace: namespace.cloned(),
+        resource: Ok(value),
+    };
+    match IstioKind::from_type(api_version, kind)? {
+        IstioKind::ServiceEntry => {
+            let se: ServiceEntry = serde_yaml::from_str(text).ok()?;
+            let (name, ns) = (se.metadata.name.clone(), se.metadata.namespace.clone());
+            Some(typed(
+                Resource::ServiceEntry(se),
+                name.as_ref(),
+                ns.as_ref(),
+            ))
+        }
+        IstioKind::DestinationRule => {
+            let dr: DestinationRule = serde_yaml::from_str(text).ok()?;
+            let (name, ns) = (dr.metadata.name.clone(), dr.metadata.namespace.clone());
+            Some(typed(
+                Resource::DestinationRule(dr),
+                name.as_ref(),
+                ns.as_ref(),
+            ))
+        }
     }
 }
 

@@ -277,18 +277,55 @@ impl SourceFile {
 
     /// Splits and parses text. Never fails: bad documents carry their error.
     pub fn from_text(path: PathBuf, text: &str) -> SourceFile {
+        // Ordinals count non-blank documents; they are known before parsing.
         let mut ordinal = 0;
-        let documents = split_documents(text)
+        let segments: Vec<(super::Segment, usize)> = split_documents(text)
             .into_iter()
             .map(|seg| {
-                let raw = &text[seg.span.clone()];
-                let doc = parse_document(raw, seg.span.clone(), seg.line, ordinal);
-                if !doc.blank {
+                let this = ordinal;
+                if !super::split::is_blank_document(&text[seg.span.clone()]) {
                     ordinal += 1;
                 }
-                doc
+                (seg, this)
             })
             .collect();
+        let parse = |(seg, ordinal): &(super::Segment, usize)| {
+            parse_document(
+                &text[seg.span.clone()],
+                seg.span.clone(),
+                seg.line,
+                *ordinal,
+            )
+        };
+        // Documents are independent: a big file is parsed on every core.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(8))
+            .unwrap_or(1);
+        let documents = if segments.len() < 256 || threads < 2 {
+            segments.iter().map(parse).collect()
+        } else {
+            let chunk = segments.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let parts: Vec<_> = segments
+                    .chunks(chunk)
+                    .map(|part| {
+                        (
+                            part,
+                            scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>()),
+                        )
+                    })
+                    .collect();
+                parts
+                    .into_iter()
+                    .flat_map(|(part, h)| match h.join() {
+                        Ok(docs) => docs,
+                        // A panic in a parser thread would be a bug; parse that part again
+                        // here so it surfaces on this thread instead of losing documents.
+                        Err(_) => part.iter().map(parse).collect(),
+                    })
+                    .collect()
+            })
+        };
         SourceFile { path, documents }
     }
 

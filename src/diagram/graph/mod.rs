@@ -266,7 +266,7 @@ fn route_of(
         .iter()
         .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned());
     let name = se.metadata.name.clone().unwrap_or_default();
-    let listeners = se
+    let mut listeners: Vec<Listener> = se
         .spec
         .ports
         .iter()
@@ -293,6 +293,10 @@ fn route_of(
             }
         })
         .collect();
+    // A card shows only its first few ports: the ones a reviewer must see come
+    // first (plaintext leaving the mesh, double TLS, unverified TLS), so a
+    // collapsed "… N more" never hides them; port order is kept otherwise.
+    listeners.sort_by_key(|l| !l.wire.class.is_warning());
     let mut endpoints: Vec<String> = se
         .spec
         .endpoints()

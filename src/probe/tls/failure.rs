@@ -268,7 +268,11 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
     let source = source_words(&v.source);
     let issuer = leaf.map(|l| l.issuer.as_str()).unwrap_or("its issuer");
     let detail = v.detail.clone();
+    let passthrough = target.mode == crate::probe::ProbeMode::Passthrough;
     let add_ca = match v.source.as_str() {
+        _ if passthrough => format!(
+            "the application must trust the CA that issued the server's certificate ({issuer}): in passthrough the sidecar checks nothing; pass that CA with --ca to check it here"
+        ),
         "ca_file" => {
             format!("pass the CA that issued the server's certificate ({issuer}) with --ca")
         }
@@ -288,7 +292,12 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
         Verdict::SelfSigned => (
             ProblemClass::SelfSignedNotTrusted,
             format!("the server's certificate is self-signed and {source} does not hold it"),
-            "put the server's certificate in the file caCertificates names (pinning)".to_string(),
+            if passthrough {
+                "the application must pin the server's certificate (in passthrough the sidecar checks nothing); pass it with --ca to check it here".to_string()
+            } else {
+                "put the server's certificate in the file caCertificates names (pinning)"
+                    .to_string()
+            },
         ),
         Verdict::Expired => (
             ProblemClass::Expired,
@@ -352,7 +361,16 @@ pub fn trust_problem(v: &TrustVerdict, leaf: Option<&CertInfo>, target: &Target)
             ),
         ),
         Verdict::Unavailable => (
-            ProblemClass::TrustUnavailable,
+            // A CA file this machine cannot read says nothing of the sidecar's.
+            if v.source == "os"
+                || detail
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("cannot read"))
+            {
+                ProblemClass::LocalFileUnreadable
+            } else {
+                ProblemClass::TrustUnavailable
+            },
             format!(
                 "{source} could not be read: {}",
                 detail.unwrap_or_else(|| "unavailable".into())

@@ -207,6 +207,17 @@ fn client_identity(
         return Ok(None);
     }
     match (&target.tls.client_certificate, &target.tls.private_key) {
+        (Some(c), Some(k)) if !c.is_file() || !k.is_file() => {
+            let missing = if c.is_file() { k } else { c };
+            Err(Problem::new(
+                ProblemClass::LocalFileUnreadable,
+                format!(
+                    "{} is not readable on this machine, so the probe cannot present the client certificate the sidecar would",
+                    missing.display()
+                ),
+                "map the sidecar's certificate folder to a local copy with --map SIDECAR=LOCAL (e.g. --map /etc/certs=./certs)",
+            ))
+        }
         (Some(c), Some(k)) => load_identity(c, k, provider).map(Some).map_err(|e| {
             Problem::new(
                 ProblemClass::ClientIdentityUnusable,
