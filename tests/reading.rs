@@ -220,3 +220,39 @@ fn export_never_writes_an_empty_file() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(!target.exists());
 }
+
+#[test]
+fn a_type_error_does_not_hide_the_other_errors_of_the_resource() {
+    let doc = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: bad_entry}\nspec:\n  hosts: [api.example.com]\n  ports:\n  - {number: 443, name: https, protocol: HTTPS}\n  - {number: 443, name: https, protocol: HTTPS}\n  resolution: dns\n";
+    let ws = egress_studio::yaml::Workspace {
+        files: vec![egress_studio::yaml::SourceFile::from_text(
+            "bad.yaml".into(),
+            doc,
+        )],
+    };
+    let found = egress_studio::validate::check(&ws, &Default::default());
+    let codes: Vec<&str> = found.iter().map(|d| d.diagnostic.code.as_str()).collect();
+    assert!(codes.contains(&"CRD-ENUM"), "{codes:?}");
+    assert!(codes.contains(&"META4"), "{codes:?}");
+    assert!(codes.iter().any(|c| c.starts_with("SE")), "{codes:?}");
+    let enum_error = found
+        .iter()
+        .find(|d| d.diagnostic.code == "CRD-ENUM")
+        .unwrap();
+    assert!(
+        enum_error
+            .diagnostic
+            .message
+            .starts_with("unknown value `dns`"),
+        "{}",
+        enum_error.diagnostic.message
+    );
+    // Nothing is reported twice for the field that failed to type.
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d.diagnostic.path == "spec.resolution")
+            .count(),
+        1
+    );
+}

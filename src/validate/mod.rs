@@ -143,12 +143,46 @@ pub fn check_document(
                     diagnostic: Diagnostic {
                         severity: Severity::Error,
                         code: err.class.code().into(),
-                        resource: id,
+                        resource: id.clone(),
                         path: path.strip_prefix(&prefix).unwrap_or(&path).to_string(),
                         message: err.message.clone(),
                         source: Source::Admission,
                     },
                 });
+                // Judge the rest of the object too, so every error shows in one run.
+                let typed_error = matches!(
+                    err.class,
+                    crate::yaml::LoadErrorClass::Type | crate::yaml::LoadErrorClass::Enum
+                );
+                if let Some((resource, dropped)) = typed_error
+                    .then(|| crate::yaml::best_effort(doc, item))
+                    .flatten()
+                {
+                    let related = |p: &str| {
+                        dropped.iter().any(|d| {
+                            p == d
+                                || p.starts_with(&format!("{d}."))
+                                || p.starts_with(&format!("{d}["))
+                                || d.starts_with(&format!("{p}."))
+                                || d.starts_with(&format!("{p}["))
+                                || p.is_empty()
+                        })
+                    };
+                    let positions = positions.get_or_insert_with(|| doc.positions());
+                    for mut d in check_resource(&resource, opts) {
+                        if related(&d.path) {
+                            continue;
+                        }
+                        let pos = positions.find(&format!("{prefix}{}", d.path));
+                        d.resource = id.clone();
+                        out.push(Located {
+                            at: site,
+                            line: pos.line,
+                            column: pos.column,
+                            diagnostic: d,
+                        });
+                    }
+                }
             }
             Ok(resource) => {
                 let found = check_resource(resource, opts);

@@ -50,6 +50,30 @@ fn strip_location(text: &str) -> String {
     }
 }
 
+/// serde's words for a type error, in the API's terms ("unknown variant" is an
+/// unknown enum value; `u32` is a whole number).
+fn for_people(message: &str) -> String {
+    let mut m = message
+        .replace("unknown variant", "unknown value")
+        .replace("invalid type: ", "wrong type: ");
+    for (rust, words) in [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+    ] {
+        m = m.replace(rust, words);
+    }
+    m
+}
+
 fn str_field(map: &serde_yaml::Mapping, key: &str) -> String {
     map.get(key)
         .and_then(Value::as_str)
@@ -396,8 +420,8 @@ fn typed<T: DeserializeOwned>(
             };
         }
         let pos = PositionIndex::build(raw).find(&path);
-        let message = strip_location(&e.into_inner().to_string());
-        let class = if message.starts_with("unknown variant") {
+        let message = for_people(&strip_location(&e.into_inner().to_string()));
+        let class = if message.starts_with("unknown value") {
             LoadErrorClass::Enum
         } else {
             LoadErrorClass::Type

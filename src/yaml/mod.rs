@@ -12,6 +12,8 @@ mod document;
 mod eol;
 mod fragment;
 mod guard;
+mod lenient;
+pub use lenient::best_effort;
 mod load;
 mod locate;
 mod patch;
