@@ -116,7 +116,7 @@ impl EgressStudio {
     /// picture stays up and the rebuild waits for a pause in typing (the panel
     /// says it is updating); small workspaces update on every change.
     fn diagram_layout_for_frame(&mut self) -> (Arc<Layout>, bool) {
-        const LARGE: usize = 2_000;
+        const LARGE: usize = 500;
         const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
         let version = self.session.version();
         if version != self.diagram.seen_version.0 {
