@@ -417,3 +417,37 @@ fn hovering_a_finding_shows_what_its_code_means() {
             .is_some()
     );
 }
+
+#[test]
+fn a_large_file_opens_in_the_background_with_a_spinner() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    let mut text = String::new();
+    for i in 0..6_000 {
+        text.push_str(&format!(
+            "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api-{i}\n  namespace: team-{}\nspec:\n  hosts:\n  - api-{i}.example.com\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n  resolution: DNS\n",
+            i % 10
+        ));
+    }
+    assert!(text.len() > 1024 * 1024);
+    std::fs::write(&path, text).unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(std::slice::from_ref(&path));
+    // Not read on this thread: the window keeps drawing while it loads.
+    assert!(app.session.workspace.files.is_empty());
+    assert_eq!(app.opening, vec![path.clone()]);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    h.step();
+    assert!(h.query_by_label_contains("opening ").is_some());
+    let started = std::time::Instant::now();
+    while !h.state().opening.is_empty() && started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+    h.step();
+    assert!(h.state().opening.is_empty());
+    assert_eq!(h.state().session.workspace.resources().count(), 6_000);
+    assert!(h.state().session.selected.is_some());
+}

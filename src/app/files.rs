@@ -113,6 +113,7 @@ impl EgressStudio {
     pub(super) fn drain_background(&mut self) {
         while let Ok(msg) = self.background.1.try_recv() {
             match msg {
+                Background::Loaded { path, file } => self.opened(&path, file),
                 Background::Picked {
                     purpose,
                     paths,

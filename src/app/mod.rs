@@ -95,7 +95,16 @@ enum Background {
         paths: Vec<PathBuf>,
         elapsed_ms: u128,
     },
+    /// A large file read and parsed off the UI thread.
+    Loaded {
+        path: PathBuf,
+        file: Result<SourceFile, String>,
+    },
 }
+
+/// Files larger than this are read and parsed on a background thread, with a
+/// spinner, so the window stays responsive.
+const BACKGROUND_OPEN_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PickPurpose {
@@ -158,6 +167,8 @@ pub struct EgressStudio {
     /// The open files' paths, and the key that identifies this set of files
     /// (canonical, sorted) for per-workspace settings.
     workspace_key: (Vec<PathBuf>, String),
+    /// Large files being read in the background.
+    pub opening: Vec<PathBuf>,
 }
 
 impl Default for EgressStudio {
@@ -202,6 +213,7 @@ impl EgressStudio {
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
+            opening: Vec::new(),
         }
     }
 
@@ -302,15 +314,44 @@ impl EgressStudio {
                 self.notice(true, "standard input (-) cannot be opened in the editor: save it to a file and open that");
                 continue;
             }
-            match SourceFile::read(path) {
-                Ok(file) => {
-                    let i = self.add_file(file, false);
-                    self.settings.add_recent(path);
-                    self.persist_settings();
-                    self.session.select_first_in(i);
+            let large = std::fs::metadata(path).is_ok_and(|m| m.len() > BACKGROUND_OPEN_BYTES);
+            if large {
+                if !self.opening.contains(path) {
+                    self.open_in_background(path.clone());
                 }
-                Err(e) => self.notice(true, e.to_string()),
+                continue;
             }
+            let file = SourceFile::read(path).map_err(|e| e.to_string());
+            self.opened(path, file);
+        }
+    }
+
+    /// Reads and parses a large file on its own thread; the result comes back
+    /// over the background channel.
+    fn open_in_background(&mut self, path: PathBuf) {
+        self.opening.push(path.clone());
+        let tx = self.background.0.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let file = SourceFile::read(&path).map_err(|e| e.to_string());
+            let _ = tx.send(Background::Loaded { path, file });
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// A file read (here or in the background) joins the workspace.
+    fn opened(&mut self, path: &std::path::Path, file: Result<SourceFile, String>) {
+        self.opening.retain(|p| p != path);
+        match file {
+            Ok(file) => {
+                let i = self.add_file(file, false);
+                self.settings.add_recent(path);
+                self.persist_settings();
+                self.session.select_first_in(i);
+            }
+            Err(e) => self.notice(true, e),
         }
     }
 

@@ -442,7 +442,13 @@ impl EgressStudio {
             }
         });
         ui.separator();
-        if self.session.workspace.files.is_empty() {
+        for path in &self.opening {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("opening {}…", path.display()));
+            });
+        }
+        if self.session.workspace.files.is_empty() && self.opening.is_empty() {
             ui.label("No files open. File › Open, drop files here, or Edit › New from recipe.");
             return;
         }
