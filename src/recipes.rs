@@ -73,22 +73,22 @@ impl Recipe {
             ..Default::default()
         };
         let se = |spec: ServiceEntrySpec| {
-            Resource::ServiceEntry(ServiceEntry {
+            Resource::ServiceEntry(Box::new(ServiceEntry {
                 api_version: ApiVersion::V1.group_version(),
                 kind: "ServiceEntry".into(),
                 metadata: meta(&base),
                 spec,
                 ..Default::default()
-            })
+            }))
         };
         let dr = |spec: DestinationRuleSpec| {
-            Resource::DestinationRule(DestinationRule {
+            Resource::DestinationRule(Box::new(DestinationRule {
                 api_version: ApiVersion::V1.group_version(),
                 kind: "DestinationRule".into(),
                 metadata: meta(&base),
                 spec,
                 ..Default::default()
-            })
+            }))
         };
         let port_of = |number: u32, name: &str, protocol: &str| ServicePort {
             number: Some(number),
@@ -130,7 +130,7 @@ impl Recipe {
                 originating_se(hosts.clone()),
                 dr(DestinationRuleSpec {
                     host: Some(host.to_string()),
-                    traffic_policy: Some(TrafficPolicy {
+                    traffic_policy: Some(Box::new(TrafficPolicy {
                         port_level_settings: vec![PortTrafficPolicy {
                             port: Some(PortSelector {
                                 number: Some(port),
@@ -145,7 +145,7 @@ impl Recipe {
                             ..Default::default()
                         }],
                         ..Default::default()
-                    }),
+                    })),
                     ..Default::default()
                 }),
             ],
@@ -153,10 +153,10 @@ impl Recipe {
                 originating_se(hosts.clone()),
                 dr(DestinationRuleSpec {
                     host: Some(host.to_string()),
-                    traffic_policy: Some(TrafficPolicy {
+                    traffic_policy: Some(Box::new(TrafficPolicy {
                         tls: Some(mutual_files),
                         ..Default::default()
-                    }),
+                    })),
                     ..Default::default()
                 }),
             ],
@@ -170,7 +170,7 @@ impl Recipe {
                         ..Default::default()
                     }),
                     export_to: vec![".".into()],
-                    traffic_policy: Some(TrafficPolicy {
+                    traffic_policy: Some(Box::new(TrafficPolicy {
                         tls: Some(ClientTlsSettings {
                             mode: Some(TlsMode::Mutual),
                             credential_name: Some(format!("{base}-client-credential")),
@@ -178,7 +178,7 @@ impl Recipe {
                             ..Default::default()
                         }),
                         ..Default::default()
-                    }),
+                    })),
                     ..Default::default()
                 }),
             ],

@@ -136,8 +136,8 @@ fn policy_parts(
     form: &mut Form,
     ui: &mut Ui,
     p: &str,
-    lb: &mut Option<LoadBalancerSettings>,
-    cp: &mut Option<ConnectionPoolSettings>,
+    lb: &mut Option<Box<LoadBalancerSettings>>,
+    cp: &mut Option<Box<ConnectionPoolSettings>>,
     od: &mut Option<OutlierDetection>,
     tls: &mut Option<ClientTlsSettings>,
 ) {
