@@ -17,10 +17,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
         &mut tp.outlier_detection,
         &mut tp.tls,
     );
+    let set = !tp.port_level_settings.is_empty();
     form.section(
         ui,
         "Port-level settings",
         &format!("{p}.portLevelSettings"),
+        set,
         |form, ui| {
             form.list(
                 ui,
@@ -47,7 +49,8 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             );
         },
     );
-    form.section(ui, "Tunnel", &format!("{p}.tunnel"), |form, ui| {
+    let set = tp.tunnel.is_some();
+    form.section(ui, "Tunnel", &format!("{p}.tunnel"), set, |form, ui| {
         form.optional(
             ui,
             "tunnel",
@@ -75,10 +78,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             },
         );
     });
+    let set = tp.proxy_protocol.is_some();
     form.section(
         ui,
         "Proxy protocol",
         &format!("{p}.proxyProtocol"),
+        set,
         |form, ui| {
             form.optional(
                 ui,
@@ -97,10 +102,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             );
         },
     );
+    let set = tp.retry_budget.is_some();
     form.section(
         ui,
         "Retry budget",
         &format!("{p}.retryBudget"),
+        set,
         |form, ui| {
             form.optional(
                 ui,
@@ -141,7 +148,8 @@ fn policy_parts(
     od: &mut Option<OutlierDetection>,
     tls: &mut Option<ClientTlsSettings>,
 ) {
-    form.section(ui, "TLS", &format!("{p}.tls"), |form, ui| {
+    let set = tls.is_some();
+    form.section(ui, "TLS", &format!("{p}.tls"), set, |form, ui| {
         let tp = format!("{p}.tls");
         form.optional(ui, "tls", &tp, tls, |form, ui, t| {
             form.choice(ui, "mode", &format!("{tp}.mode"), &mut t.mode, TlsMode::ALL);
@@ -185,10 +193,12 @@ fn policy_parts(
             );
         });
     });
+    let set = lb.is_some();
     form.section(
         ui,
         "Load balancer",
         &format!("{p}.loadBalancer"),
+        set,
         |form, ui| {
             let lp = format!("{p}.loadBalancer");
             form.optional(ui, "loadBalancer", &lp, lb, |form, ui, lb| {
@@ -196,10 +206,12 @@ fn policy_parts(
             });
         },
     );
+    let set = cp.is_some();
     form.section(
         ui,
         "Connection pool",
         &format!("{p}.connectionPool"),
+        set,
         |form, ui| {
             let cpp = format!("{p}.connectionPool");
             form.optional(ui, "connectionPool", &cpp, cp, |form, ui, cp| {
@@ -207,10 +219,12 @@ fn policy_parts(
             });
         },
     );
+    let set = od.is_some();
     form.section(
         ui,
         "Outlier detection",
         &format!("{p}.outlierDetection"),
+        set,
         |form, ui| {
             let op = format!("{p}.outlierDetection");
             form.optional(ui, "outlierDetection", &op, od, |form, ui, od| {
