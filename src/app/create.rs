@@ -100,7 +100,18 @@ impl EgressStudio {
             return;
         }
         let dr = recipes::destination_rule_for(se);
+        // Bring the TLS part (the first port's, with several) into view.
+        let several = dr
+            .spec
+            .traffic_policy
+            .as_ref()
+            .is_some_and(|t| !t.port_level_settings.is_empty());
         self.add_new(&[Resource::DestinationRule(dr)]);
+        self.scroll_to = Some(if several {
+            "spec.trafficPolicy.portLevelSettings[0].tls.mode".to_string()
+        } else {
+            "spec.trafficPolicy.tls.mode".to_string()
+        });
     }
 
     /// The "+" menu of the resource list.

@@ -405,6 +405,11 @@ impl EgressStudio {
             }
         });
         ui.separator();
+        if self.session.selected != Some(site) {
+            // A button above made and selected a new resource: draw it next frame.
+            ui.ctx().request_repaint();
+            return;
+        }
         if self.tab == EditorTab::Yaml || !has_form {
             yaml_view::yaml_ui(self, ui, site);
             return;

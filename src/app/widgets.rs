@@ -59,7 +59,7 @@ fn field_width(ui: &Ui, max: f32, reserve: f32) -> f32 {
 /// when there is room for a usable field, else (it wraps to the next line) as
 /// wide as the row allows.
 fn fit_width(ui: &Ui, full: f32, max: f32, reserve: f32) -> f32 {
-    let beside = ui.available_width() - reserve;
+    let beside = ui.available_size_before_wrap().x - reserve;
     if beside >= 140.0 {
         beside.min(max)
     } else {
