@@ -168,6 +168,94 @@ fn new_bare_resources_from_the_plus_menu_take_the_selected_namespace() {
         h.query_by_label_contains("The app speaks TLS itself")
             .is_some()
     );
+    h.get_by_label("Create").click();
+    h.run();
+    assert_eq!(
+        h.state().settings.namespace.as_deref(),
+        Some("team-a"),
+        "the namespace is remembered"
+    );
+}
+
+#[test]
+fn a_finding_that_appears_while_typing_does_not_move_the_fields_below() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "a.yaml",
+        &Recipe::HttpsPassthrough.build("api.example.com", 443, "shop"),
+    );
+    let mut h = open(&[path], [900.0, 600.0]);
+    let below =
+        |h: &Harness<'_, EgressStudio>| h.get_by_role_and_label(Role::ComboBox, "protocol").rect();
+    let before = below(&h);
+    // The second "name" field is the port's.
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .focus();
+    h.run();
+    h.get_all_by_role_and_label(Role::TextInput, "name")
+        .nth(1)
+        .unwrap()
+        .type_text("_bad");
+    h.run();
+    assert!(
+        h.query_by_label_contains("SE15: invalid port name: tls_bad")
+            .is_some(),
+        "the finding is marked beside the field"
+    );
+    assert_eq!(below(&h), before, "the field below stayed where it was");
+}
+
+#[test]
+fn a_long_list_keeps_its_remove_buttons_in_view_at_900_by_600() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts: Vec<String> = (0..40)
+        .map(|i| format!("a-rather-long-service-name-{i}.payments.eu-west-1.example.com"))
+        .collect();
+    let path = dir.path().join("many.yaml");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {{name: many, namespace: shop}}\nspec:\n  hosts: [{}]\n  resolution: DNS\n  ports: [{{number: 443, name: tls, protocol: TLS}}]\n",
+            hosts.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut h = open(&[path], [900.0, 600.0]);
+    check_layout(&h, [900.0, 600.0], "40 long hosts");
+    let editor = h.state().panels.editor;
+    let removes: Vec<egui::Rect> = h
+        .get_all_by_label("✖")
+        .map(|n| n.rect())
+        .filter(|r| editor.contains(r.center()))
+        .collect();
+    assert!(removes.len() >= 3, "{removes:?}");
+    // Removing the first host works from there.
+    h.get_all_by_label("✖")
+        .find(|n| editor.contains(n.rect().center()))
+        .unwrap()
+        .click();
+    h.run();
+    let Some(Resource::ServiceEntry(se)) = h.state().selected_resource() else {
+        panic!()
+    };
+    assert_eq!(se.spec.hosts().len(), 39);
+}
+
+#[test]
+fn the_view_menu_marks_the_current_theme_and_istio_release() {
+    let mut h = harness_with(EgressStudio::default(), [1280.0, 800.0]);
+    menu(&mut h, "View", "Dark");
+    h.get_by_label("View").click();
+    h.run();
+    let checked = |h: &Harness<'_, EgressStudio>, label: &str| {
+        h.get_by_label(label).accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+    };
+    assert!(checked(&h, "Dark"));
+    assert!(!checked(&h, "Light"));
+    assert!(checked(&h, "1.30"));
 }
 
 #[test]
@@ -269,11 +357,13 @@ fn check_layout(h: &Harness<'_, EgressStudio>, size: [f32; 2], what: &str) {
     let right = p.editor.max.x;
     let cut: Vec<String> = h
         .query_all_by(|n| {
-            n.bounding_box().is_some_and(|b| {
-                b.x0 as f32 >= p.editor.min.x
-                    && (b.x0 as f32) < right - 4.0
-                    && b.x1 as f32 > right + 1.0
-            })
+            // A text field's own text runs scroll inside it: not cut off.
+            n.role() != Role::TextRun
+                && n.bounding_box().is_some_and(|b| {
+                    b.x0 as f32 >= p.editor.min.x
+                        && (b.x0 as f32) < right - 4.0
+                        && b.x1 as f32 > right + 1.0
+                })
         })
         .map(|n| format!("{:?} at {:?}", n.accesskit_node().label(), n.rect()))
         .collect();

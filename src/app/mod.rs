@@ -3,6 +3,7 @@
 //! keeps only view state; file dialogs run on their own threads.
 
 mod commands;
+mod connection_pool_form;
 mod create;
 mod diagnostics_panel;
 mod diagram_panel;

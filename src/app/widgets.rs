@@ -556,7 +556,7 @@ enum RowAction {
 }
 
 /// Room kept at the end of a list row for its three buttons.
-const ROW_BUTTONS: f32 = 112.0;
+const ROW_BUTTONS: f32 = 124.0;
 
 fn row_buttons(ui: &mut Ui, i: usize, len: usize) -> Option<RowAction> {
     let mut action = None;
