@@ -62,7 +62,11 @@ impl EgressStudio {
         let default_height = self
             .settings
             .bottom_panel_height
-            .unwrap_or_else(|| (ui.available_height() * 0.4).max(160.0))
+            .unwrap_or_else(|| {
+                // On a short window the editor needs the height more.
+                let h = ui.available_height();
+                (h * if h < 700.0 { 0.3 } else { 0.4 }).max(140.0)
+            })
             .min(max_bottom);
         let bottom = egui::Panel::bottom("diagnostics")
             .resizable(true)
