@@ -136,6 +136,10 @@ fn add_destination_rule_for_an_entry_with_several_ports_sets_each_port() {
         ]
     );
     assert!(h.query_by_label("Port setting 2").is_some());
+    // Sections the rule leaves unset start collapsed: their headers show, their fields do not.
+    assert!(h.query_all_by_label("Load balancer").count() >= 1);
+    assert_eq!(h.query_all_by_label("loadBalancer").count(), 0);
+    assert!(h.query_all_by_label("mode").count() >= 1, "TLS is open");
     assert!(findings(h.state()).is_empty(), "{:?}", findings(h.state()));
 }
 

@@ -207,8 +207,11 @@ impl Form<'_> {
             .map(|(_, b)| b)
             .unwrap_or_else(|| shown.clone());
         let typed = buf.trim().to_string();
-        let local = (!typed.is_empty() && typed.parse::<T>().is_err())
-            .then(|| format!("\"{typed}\" is not a number {label} accepts: type digits, or clear the field to unset it"));
+        let local = (!typed.is_empty() && typed.parse::<T>().is_err()).then(|| {
+            format!(
+                "{label}: \"{typed}\" is not a number; type digits, or clear the field to unset it"
+            )
+        });
         let response = ui
             .horizontal_wrapped(|ui| {
                 let full = ui.available_width();
