@@ -17,6 +17,9 @@ pub enum Command {
     Redo,
     Filter,
     NewFromRecipe,
+    NewServiceEntry,
+    NewDestinationRule,
+    AddDestinationRule,
     Duplicate,
     Delete,
     ThemeSystem,
@@ -41,6 +44,9 @@ impl Command {
         Command::Undo,
         Command::Redo,
         Command::NewFromRecipe,
+        Command::NewServiceEntry,
+        Command::NewDestinationRule,
+        Command::AddDestinationRule,
         Command::Duplicate,
         Command::Delete,
         Command::Filter,
@@ -78,11 +84,14 @@ impl Command {
             Command::Redo => "Redo",
             Command::Filter => "Filter resources",
             Command::NewFromRecipe => "New from recipe…",
+            Command::NewServiceEntry => "New ServiceEntry",
+            Command::NewDestinationRule => "New DestinationRule",
+            Command::AddDestinationRule => "Add DestinationRule for this host",
             Command::Duplicate => "Duplicate resource",
             Command::Delete => "Delete resource",
-            Command::ThemeSystem => "Theme: follow system",
-            Command::ThemeLight => "Theme: light",
-            Command::ThemeDark => "Theme: dark",
+            Command::ThemeSystem => "Follow the system",
+            Command::ThemeLight => "Light",
+            Command::ThemeDark => "Dark",
             Command::About => "About egress-studio",
         }
     }
@@ -101,5 +110,14 @@ impl Command {
             Command::Quit => KeyboardShortcut::new(ctrl, Key::Q),
             _ => return None,
         })
+    }
+
+    /// A second shortcut, shown nowhere but honoured: Ctrl+Y redoes, as in
+    /// most editors on Windows and Linux.
+    pub fn alternate_shortcut(self) -> Option<KeyboardShortcut> {
+        match self {
+            Command::Redo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Y)),
+            _ => None,
+        }
     }
 }

@@ -267,6 +267,7 @@ impl EgressStudio {
                             *host = r.example_host().to_string();
                             *port = r.default_port().map(|p| p.to_string()).unwrap_or_default();
                         }
+                        ui.indent(r.label(), |ui| ui.weak(r.description()));
                     }
                     ui.horizontal(|ui| {
                         let l = ui.label("Host");

@@ -3,11 +3,16 @@
 //! keeps only view state; file dialogs run on their own threads.
 
 mod commands;
+mod connection_pool_form;
+mod create;
 mod diagnostics_panel;
 mod diagram_panel;
 mod files;
 mod forms;
 mod help;
+mod list_filter;
+mod menus;
+mod notifications;
 mod panels;
 mod policy_forms;
 mod probe_panel;
@@ -17,6 +22,7 @@ mod widgets;
 mod yaml_view;
 
 pub use commands::Command;
+pub use notifications::Notice;
 pub use settings::{Settings, ThemeChoice};
 
 use crate::model::Resource;
@@ -35,6 +41,34 @@ pub enum BottomTab {
     #[default]
     Diagnostics,
     Probe,
+    Messages,
+}
+
+/// Where the window's panels were drawn in the last frame: the layout checks
+/// (and tests) read it. A hidden side panel is `None`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanelRects {
+    pub menu: egui::Rect,
+    pub resources: Option<egui::Rect>,
+    pub route: Option<egui::Rect>,
+    pub bottom: egui::Rect,
+    pub editor: egui::Rect,
+    /// What the editor's content took; wider than `editor` when something
+    /// does not shrink and is cut off at the right.
+    pub editor_content: egui::Rect,
+}
+
+impl Default for PanelRects {
+    fn default() -> Self {
+        PanelRects {
+            menu: egui::Rect::NOTHING,
+            resources: None,
+            route: None,
+            bottom: egui::Rect::NOTHING,
+            editor: egui::Rect::NOTHING,
+            editor_content: egui::Rect::NOTHING,
+        }
+    }
 }
 
 /// Which editor tab shows.
@@ -113,13 +147,6 @@ enum PickPurpose {
     Export,
 }
 
-/// A message shown in the window (file errors are never only logged).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub error: bool,
-    pub text: String,
-}
-
 /// The resource list's rows for (session version, filter, collapsed files).
 type ListCache = (
     u64,
@@ -169,6 +196,12 @@ pub struct EgressStudio {
     workspace_key: (Vec<PathBuf>, String),
     /// Large files being read in the background.
     pub opening: Vec<PathBuf>,
+    /// The resource list and the route panel are shown (each can be hidden to
+    /// give the editor room).
+    pub show_resources: bool,
+    pub show_route: bool,
+    /// Where the panels were drawn last frame.
+    pub panels: PanelRects,
 }
 
 impl Default for EgressStudio {
@@ -214,6 +247,9 @@ impl EgressStudio {
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
             opening: Vec::new(),
+            show_resources: true,
+            show_route: true,
+            panels: PanelRects::default(),
         }
     }
 
@@ -277,16 +313,6 @@ impl EgressStudio {
         }
         self.persist_settings();
         self.load_mesh_file();
-    }
-
-    pub fn notice(&mut self, error: bool, text: impl Into<String>) {
-        self.notices.push(Notice {
-            error,
-            text: text.into(),
-        });
-        if self.notices.len() > 5 {
-            self.notices.remove(0);
-        }
     }
 
     /// Shows a session error as a notice.
@@ -421,6 +447,9 @@ impl EgressStudio {
     pub fn add_recipe(&mut self, recipe: Recipe, host: &str, port: u32, namespace: &str) {
         let result = self.session.add_recipe(recipe, host, port, namespace);
         self.files_changed();
+        if result.is_ok() {
+            self.remember_namespace(namespace);
+        }
         self.report(result);
     }
 

@@ -368,14 +368,19 @@ impl Session {
         port: u32,
         namespace: &str,
     ) -> Result<(), String> {
+        self.add_resources(&recipe.build(host, port, namespace))
+    }
+
+    /// Appends resources to the selected file (or a new one) as one undo step
+    /// and selects the first of them.
+    pub fn add_resources(&mut self, resources: &[Resource]) -> Result<(), String> {
         let file = match self.selected {
             Some(s) if s.file < self.workspace.files.len() => s.file,
             _ => self.new_file(),
         };
-        let resources = recipe.build(host, port, namespace);
         let first_doc = self.workspace.files[file].documents.len();
         self.change_file(file, None, |f| {
-            for r in &resources {
+            for r in resources {
                 f.append_resource(r).map_err(|e| e.to_string())?;
             }
             Ok(())
