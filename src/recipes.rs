@@ -324,7 +324,7 @@ pub fn destination_rule_for(se: &ServiceEntry) -> DestinationRule {
         metadata: object_meta(&name, namespace),
         spec: DestinationRuleSpec {
             host: Some(host),
-            traffic_policy: Some(traffic_policy),
+            traffic_policy: Some(Box::new(traffic_policy)),
             ..Default::default()
         },
         ..Default::default()
@@ -488,7 +488,10 @@ mod tests {
             let tls = dr.spec.traffic_policy.as_ref().and_then(|t| t.tls.as_ref());
             assert!(tls.is_some(), "{}: the TLS part is filled", recipe.label());
             let alone = findings(&built[..1]);
-            let pair = findings(&[built[0].clone(), Resource::DestinationRule(dr.clone())]);
+            let pair = findings(&[
+                built[0].clone(),
+                Resource::DestinationRule(Box::new(dr.clone())),
+            ]);
             let added: Vec<&String> = pair.iter().filter(|f| !alone.contains(f)).collect();
             assert!(added.is_empty(), "{}: {added:?}\n{dr:#?}", recipe.label());
         }
@@ -524,7 +527,7 @@ mod tests {
                 (Some(80), Some(TlsMode::Simple))
             ]
         );
-        let bare = findings(&[Resource::ServiceEntry(bare_service_entry("ns1"))]);
+        let bare = findings(&[Resource::ServiceEntry(Box::new(bare_service_entry("ns1")))]);
         assert!(bare.is_empty(), "{bare:?}");
     }
 

@@ -68,7 +68,7 @@ impl EgressStudio {
     pub fn new_service_entry(&mut self) {
         let ns = self.default_namespace();
         let se = recipes::bare_service_entry(&ns);
-        self.add_new(&[Resource::ServiceEntry(se)]);
+        self.add_new(&[Resource::ServiceEntry(Box::new(se))]);
     }
 
     /// A new DestinationRule, for the selected ServiceEntry's host when one is selected.
@@ -79,7 +79,7 @@ impl EgressStudio {
             _ => None,
         };
         let dr = recipes::bare_destination_rule(host.as_deref().unwrap_or(""), &ns);
-        self.add_new(&[Resource::DestinationRule(dr)]);
+        self.add_new(&[Resource::DestinationRule(Box::new(dr))]);
     }
 
     /// A DestinationRule for the selected ServiceEntry: its host and namespace,
@@ -106,7 +106,7 @@ impl EgressStudio {
             .traffic_policy
             .as_ref()
             .is_some_and(|t| !t.port_level_settings.is_empty());
-        self.add_new(&[Resource::DestinationRule(dr)]);
+        self.add_new(&[Resource::DestinationRule(Box::new(dr))]);
         self.scroll_to = Some(if several {
             "spec.trafficPolicy.portLevelSettings[0].tls.mode".to_string()
         } else {
