@@ -1,11 +1,11 @@
 //! The window's layout: menu bar, resource list, editor (Form | YAML), route
 //! panel and diagnostics panel.
 
-use super::widgets::{Form, severity_color, severity_icon};
+use super::widgets::Form;
 use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_view};
 use crate::model::Resource;
-use crate::validate::{IstioVersion, Severity, Site};
-use egui::{RichText, Ui};
+use crate::validate::{IstioVersion, Site};
+use egui::Ui;
 
 impl EgressStudio {
     pub fn apply_theme(&self, ctx: &egui::Context) {
@@ -35,6 +35,12 @@ impl EgressStudio {
             }
             Command::Open => {
                 self.dialog = Some(Dialog::Open {
+                    path: String::new(),
+                    note: None,
+                })
+            }
+            Command::OpenFolder => {
+                self.dialog = Some(Dialog::OpenFolder {
                     path: String::new(),
                     note: None,
                 })
@@ -72,6 +78,7 @@ impl EgressStudio {
                     path: "export.yaml".into(),
                     split: false,
                     api_version: crate::model::ApiVersion::V1,
+                    note: None,
                 })
             }
             Command::CloseFile => {
@@ -297,215 +304,6 @@ impl EgressStudio {
         });
     }
 
-    /// The rows of the resource list, rebuilt only when the session's version, the
-    /// filter or the collapsed groups change. Rows hold no text: the few visible
-    /// ones are labelled when drawn, so a rebuild costs little at 10,000 resources.
-    fn list_rows(&mut self) -> std::rc::Rc<Vec<ListRow>> {
-        if let Some((g, f, c, rows)) = &self.list_cache
-            && *g == self.session.version()
-            && *f == self.filter
-            && *c == self.collapsed_files
-        {
-            return rows.clone();
-        }
-        let worst = self.worst_by_site();
-        let needle = self.filter.to_lowercase();
-        let mut rows = Vec::new();
-        for (fi, file) in self.session.workspace.files.iter().enumerate() {
-            rows.push(ListRow::File { file: fi });
-            if self.collapsed_files.contains(&fi) {
-                continue;
-            }
-            for (di, doc) in file.documents.iter().enumerate() {
-                if doc.error.is_some() {
-                    rows.push(ListRow::Item {
-                        site: Site {
-                            file: fi,
-                            document: di,
-                            item: None,
-                        },
-                        severity: Some(Severity::Error),
-                        other: false,
-                    });
-                    continue;
-                }
-                for (ii, item) in doc.items.iter().enumerate() {
-                    let site = Site {
-                        file: fi,
-                        document: di,
-                        item: Some(ii),
-                    };
-                    if !needle.is_empty() {
-                        let ns = item.namespace.as_deref().unwrap_or("default");
-                        let hay = format!(
-                            "{} {} {} {}",
-                            item.kind,
-                            kind_short(&item.kind),
-                            item.name,
-                            ns
-                        )
-                        .to_lowercase();
-                        if !hay.contains(&needle) {
-                            continue;
-                        }
-                    }
-                    rows.push(ListRow::Item {
-                        site,
-                        severity: worst.get(&site).copied().filter(|s| *s > Severity::Info),
-                        other: !item.is_istio(),
-                    });
-                }
-            }
-        }
-        let rows = std::rc::Rc::new(rows);
-        self.list_cache = Some((
-            self.session.version(),
-            self.filter.clone(),
-            self.collapsed_files.clone(),
-            rows.clone(),
-        ));
-        rows
-    }
-
-    /// A row's label and hover text, made when the row is visible.
-    fn row_text(&self, row: &ListRow) -> (String, String) {
-        let ws = &self.session.workspace;
-        match row {
-            ListRow::File { file } => {
-                let Some(f) = ws.files.get(*file) else {
-                    return (String::new(), String::new());
-                };
-                let dirty = if self.session.file_states[*file].is_dirty() {
-                    " •"
-                } else {
-                    ""
-                };
-                let name = f
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| f.display_path());
-                let sign = if self.collapsed_files.contains(file) {
-                    "+"
-                } else {
-                    "-"
-                };
-                (format!("{sign} {name}{dirty}"), "Collapse or expand".into())
-            }
-            ListRow::Item { site, severity, .. } => {
-                let Some(doc) = ws
-                    .files
-                    .get(site.file)
-                    .and_then(|f| f.documents.get(site.document))
-                else {
-                    return (String::new(), String::new());
-                };
-                if let Some(err) = &doc.error {
-                    let text = format!(
-                        "E document {} (line {}): {}",
-                        doc.ordinal + 1,
-                        err.pos.line,
-                        err.message
-                    );
-                    return (text, err.message.clone());
-                }
-                let Some(item) = site.item.and_then(|i| doc.items.get(i)) else {
-                    return (String::new(), String::new());
-                };
-                let ns = item.namespace.as_deref().unwrap_or("default");
-                let badge = match severity {
-                    Some(s) => severity_icon(*s),
-                    None if item.is_istio() => "ok",
-                    None => "·",
-                };
-                (
-                    format!("{badge} {} {} ({ns})", kind_short(&item.kind), item.name),
-                    format!("{} {}/{} — line {}", item.kind, ns, item.name, doc.line),
-                )
-            }
-        }
-    }
-
-    fn resource_list(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let l = ui.label("Filter");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.filter)
-                        .hint_text("name, kind, namespace")
-                        .desired_width(170.0),
-                )
-                .labelled_by(l.id);
-            if self.focus_filter {
-                r.request_focus();
-                self.focus_filter = false;
-            }
-        });
-        ui.separator();
-        for path in &self.opening {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!("opening {}…", path.display()));
-            });
-        }
-        if self.session.workspace.files.is_empty() && self.opening.is_empty() {
-            ui.label("No files open. File › Open, drop files here, or Edit › New from recipe.");
-            return;
-        }
-        let rows = self.list_rows();
-        let mut clicked = None;
-        let mut toggle = None;
-        let row_height = ui.spacing().interact_size.y;
-        egui::ScrollArea::vertical()
-            .id_salt("resource-list")
-            .auto_shrink([false, false])
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                // One line per row: show_rows relies on equal heights; hover shows all.
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                for row in &rows[range] {
-                    let (text, hover) = self.row_text(row);
-                    match row {
-                        ListRow::File { file } => {
-                            if ui
-                                .selectable_label(false, RichText::new(text).strong())
-                                .on_hover_text(hover)
-                                .clicked()
-                            {
-                                toggle = Some(*file);
-                            }
-                        }
-                        ListRow::Item {
-                            site,
-                            severity,
-                            other,
-                        } => {
-                            let mut rich = RichText::new(format!("   {text}"));
-                            if let Some(s) = severity {
-                                rich = rich.color(severity_color(ui, *s));
-                            } else if *other {
-                                rich = rich.weak();
-                            }
-                            if ui
-                                .selectable_label(self.session.selected == Some(*site), rich)
-                                .on_hover_text(hover)
-                                .clicked()
-                            {
-                                clicked = Some(*site);
-                            }
-                        }
-                    }
-                }
-            });
-        if let Some(site) = clicked {
-            self.session.selected = Some(site);
-        }
-        if let Some(f) = toggle
-            && !self.collapsed_files.remove(&f)
-        {
-            self.collapsed_files.insert(f);
-        }
-    }
-
     fn bottom_panel(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.selectable_value(
@@ -605,27 +403,5 @@ impl EgressStudio {
             self.apply_edit(site, draft, focused);
             ui.ctx().request_repaint();
         }
-    }
-}
-
-/// One row of the resource list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListRow {
-    File {
-        file: usize,
-    },
-    Item {
-        site: Site,
-        severity: Option<Severity>,
-        other: bool,
-    },
-}
-
-/// `SE`, `DR`, or the kind as written.
-fn kind_short(kind: &str) -> &str {
-    match kind {
-        "ServiceEntry" => "SE",
-        "DestinationRule" => "DR",
-        other => other,
     }
 }
