@@ -430,3 +430,46 @@ fn dialogs_submit_on_enter_cancel_on_escape_and_keep_errors_and_input() {
         "the recipe's resources were added"
     );
 }
+
+#[test]
+fn export_of_the_diagram_asks_where_to_write_and_keeps_its_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.yaml");
+    write(&path, &se("api", "api.example.com"));
+    let mut h = harness();
+    open_file(&mut h, &path);
+    h.get_by_label("Export…").click();
+    h.run();
+    assert!(matches!(
+        h.state().dialog,
+        Some(Dialog::ExportDiagram { .. })
+    ));
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Write to")
+            .is_focused()
+    );
+
+    // A folder that does not exist: the error shows in the dialog.
+    let bad = dir.path().join("no-such-folder/route.svg");
+    if let Some(Dialog::ExportDiagram { path, .. }) = &mut h.state_mut().dialog {
+        *path = bad.display().to_string();
+    }
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(matches!(
+        h.state().dialog,
+        Some(Dialog::ExportDiagram { .. })
+    ));
+    assert!(h.query_by_label_contains("diagram not written").is_some());
+
+    let svg = dir.path().join("route.svg");
+    if let Some(Dialog::ExportDiagram { path, .. }) = &mut h.state_mut().dialog {
+        *path = svg.display().to_string();
+    }
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().dialog.is_none());
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+}

@@ -554,6 +554,9 @@ impl EgressStudio {
                         keep = false;
                     }
                 }
+                Dialog::ExportDiagram { path, note } => {
+                    keep = self.export_diagram_ui(ui, (path, note), enter, focus_first);
+                }
                 d @ Dialog::ChangedOnDisk { .. } => {
                     keep = self.changed_on_disk_ui(ui, d, escape);
                 }

@@ -24,7 +24,7 @@ pub const VENDORED: &[&str] = &["vendor", "node_modules", "third_party"];
 const BACKGROUND_FOLDER_FILES: usize = 64;
 
 /// A file read for the editor, or why it could not be.
-pub(super) type Read = Result<(SourceFile, DiskStamp), String>;
+pub type Read = Result<(SourceFile, DiskStamp), String>;
 
 /// The manifests `walk::expand` finds below `root`, vendored folders skipped.
 pub fn folder_manifests(root: &Path) -> Result<Vec<PathBuf>, String> {
@@ -36,7 +36,7 @@ pub fn folder_manifests(root: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Reads files on every core (they are independent), in order.
-fn read_all(paths: Vec<PathBuf>) -> Vec<(PathBuf, Read)> {
+pub fn read_all(paths: Vec<PathBuf>) -> Vec<(PathBuf, Read)> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get().min(8))
         .unwrap_or(1);
@@ -145,10 +145,14 @@ impl EgressStudio {
             self.session.folders.push(root.to_path_buf());
         }
         let open = self.session.open_canonical_paths();
-        let new: Vec<PathBuf> = found
-            .into_iter()
-            .filter(|p| disk::canonical(p).is_none_or(|c| !open.contains(&c)))
-            .collect();
+        let new: Vec<PathBuf> = if open.is_empty() {
+            found
+        } else {
+            found
+                .into_iter()
+                .filter(|p| disk::canonical(p).is_none_or(|c| !open.contains(&c)))
+                .collect()
+        };
         let bytes: u64 = new
             .iter()
             .filter_map(|p| std::fs::metadata(p).ok())
@@ -199,7 +203,9 @@ impl EgressStudio {
         for (path, file) in files {
             match file {
                 // Opened meanwhile (e.g. by a second Open of the same folder).
-                Ok(_) if disk::canonical(&path).is_some_and(|c| open.contains(&c)) => {}
+                Ok(_)
+                    if !open.is_empty()
+                        && disk::canonical(&path).is_some_and(|c| open.contains(&c)) => {}
                 Ok(file) => read.push(file),
                 Err(e) => failed.push(e),
             }

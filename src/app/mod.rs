@@ -21,7 +21,7 @@ mod widgets;
 mod yaml_view;
 
 pub use file_tree::TreeKey;
-pub use folders::{VENDORED, folder_manifests};
+pub use folders::{VENDORED, folder_manifests, read_all};
 
 pub use commands::Command;
 pub use settings::{Settings, ThemeChoice};
@@ -92,6 +92,11 @@ pub enum Dialog {
     Review {
         file: usize,
         diff: Result<Vec<(crate::yaml::DiffOp, String)>, String>,
+    },
+    /// Where to write the diagram (PNG or SVG).
+    ExportDiagram {
+        path: String,
+        note: Option<String>,
     },
     /// A file changed on disk while its buffer has edits (`saving`: found when
     /// saving). `diff` is the disk's text against the buffer, once asked for.
