@@ -10,6 +10,7 @@
 //! first, so a file changed by someone else is never overwritten silently.
 
 use super::Session;
+use super::history::Snapshot;
 use crate::yaml::{MAX_FILE_BYTES, SourceFile};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
@@ -152,6 +153,7 @@ impl Session {
     /// went away. Cheap when nothing changed (one metadata call per file).
     pub fn check_disk(&mut self) -> Vec<DiskEvent> {
         let mut events = Vec::new();
+        let mut reloaded = false;
         for i in 0..self.workspace.files.len() {
             let state = &self.file_states[i];
             let Some(stamp) = state.disk.filter(|_| !state.untitled) else {
@@ -189,6 +191,7 @@ impl Session {
                     match SourceFile::from_bytes(path, bytes) {
                         Ok(file) => {
                             self.replace_from_disk(i, file, now);
+                            reloaded = true;
                             events.push(DiskEvent::Reloaded(i));
                         }
                         Err(e) => {
@@ -199,6 +202,9 @@ impl Session {
                     }
                 }
             }
+        }
+        if reloaded {
+            self.revalidate();
         }
         events
     }
@@ -215,6 +221,7 @@ impl Session {
             .clone();
         let (file, stamp) = read_file(&path)?;
         self.replace_from_disk(i, file, stamp);
+        self.revalidate();
         Ok(())
     }
 
@@ -245,26 +252,32 @@ impl Session {
     }
 
     /// Swaps in the disk's version of file `i` as one undo step, keeps the
-    /// selection where it still exists, and marks the file clean.
+    /// selection where it still exists, and marks the file clean. The caller
+    /// re-judges the workspace (once for many reloads: a branch checkout).
     fn replace_from_disk(&mut self, i: usize, mut file: SourceFile, stamp: DiskStamp) {
         file.path = self.workspace.files[i].path.clone();
-        let keep = self.selected.filter(|s| s.file == i);
-        let others = self.selected.filter(|s| s.file != i);
-        let _ = self.change_file(i, others, |f| {
-            *f = file;
-            Ok(())
-        });
-        match keep {
-            Some(s) if self.site_exists(s) => self.selected = Some(s),
-            Some(_) => self.select_first_in(i),
-            None => {}
+        let before = (
+            Snapshot::File(Box::new(std::mem::replace(
+                &mut self.workspace.files[i],
+                file,
+            ))),
+            self.file_states[i].version,
+        );
+        let after = Snapshot::File(Box::new(self.workspace.files[i].clone()));
+        let selection = self.selected;
+        self.record(i, selection, None, Some(before), after);
+        if let Some(s) = self
+            .selected
+            .filter(|s| s.file == i && !self.site_exists(*s))
+        {
+            self.selected = None;
+            self.select_first_in(s.file);
         }
         let state = &mut self.file_states[i];
         state.saved_version = state.version;
         state.disk = Some(stamp);
         state.disk_conflict = None;
         state.missing = false;
-        self.revalidate();
     }
 
     /// The index of the open file `path` names, by its spelling or, failing
