@@ -48,7 +48,7 @@ pub enum ListRow {
 }
 
 /// `SE`, `DR`, or the kind as written.
-fn kind_short(kind: &str) -> &str {
+pub(super) fn kind_short(kind: &str) -> &str {
     match kind {
         "ServiceEntry" => "SE",
         "DestinationRule" => "DR",
@@ -86,6 +86,10 @@ impl EgressStudio {
         let mut any = false;
         for (di, doc) in file.documents.iter().enumerate() {
             if doc.error.is_some() {
+                // A broken document has no kind or name to match.
+                if !needle.is_empty() {
+                    continue;
+                }
                 any = true;
                 out.push(ListRow::Item {
                     site: Site {
