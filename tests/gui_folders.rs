@@ -473,3 +473,31 @@ fn export_of_the_diagram_asks_where_to_write_and_keeps_its_errors() {
     assert!(h.state().dialog.is_none());
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
 }
+
+/// The watcher end to end: a change on disk reaches the app without any call
+/// from the test. Events take milliseconds; the deadline only bounds a failure.
+#[test]
+fn the_file_watcher_reloads_a_file_changed_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.yaml");
+    write(&path, &se("api", "api.example.com"));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(
+            |ui, app: &mut EgressStudio| app.ui_root(ui),
+            EgressStudio::default(),
+        );
+    open_file(&mut h, &path);
+    if !h.state().is_watching() {
+        eprintln!("no file watcher on this system: the focus check covers it");
+        return;
+    }
+    change_on_disk(&path, &se("watched", "api.example.com"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while first_name(h.state()) != "watched" && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+        h.run();
+    }
+    assert_eq!(first_name(h.state()), "watched");
+    assert!(!h.state().session.file_states[0].is_dirty());
+}

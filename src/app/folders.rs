@@ -310,6 +310,13 @@ impl EgressStudio {
         }
     }
 
+    /// True when a file watcher reports changes to the open files' folders.
+    pub fn is_watching(&self) -> bool {
+        self.watcher
+            .as_ref()
+            .is_some_and(super::watch::Watcher::is_running)
+    }
+
     /// Watches the folders of the open files, so changes made elsewhere show.
     pub(super) fn watch_open_files(&mut self) {
         if !self.watch_files {

@@ -57,6 +57,12 @@ impl Watcher {
         }
     }
 
+    /// False when the system would not give a watcher (then only the window's
+    /// focus makes the app look at the disk).
+    pub fn is_running(&self) -> bool {
+        self.inner.is_some()
+    }
+
     /// Lets events wake the window.
     pub fn set_context(&self, ctx: &egui::Context) {
         let _ = self.ctx.set(ctx.clone());

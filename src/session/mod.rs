@@ -8,6 +8,9 @@
 //! undo step, and the diagnostics are brought up to date by re-judging only the
 //! documents whose revision changed (see [`analysis`]). Derived views key their
 //! caches on [`Session::version`].
+//!
+//! What each open file was read from is kept too ([`disk`]), so a change made
+//! elsewhere is noticed, reloaded or asked about, and never overwritten silently.
 
 pub mod analysis;
 pub mod disk;
