@@ -192,10 +192,25 @@ fn open_folder_lists_exactly_the_manifests_and_shows_them_as_a_tree() {
     );
     assert!(tree.iter().any(|l| l.contains("+ egress/")));
 
-    // Opening the folder again opens nothing twice.
+    // Opening the folder again, or a folder inside it, opens nothing twice
+    // and keeps one tree.
     h.state_mut().open_paths(std::slice::from_ref(&root));
+    h.state_mut().open_paths(&[root.join("egress")]);
     h.run();
     assert_eq!(h.state().session.workspace.files.len(), 4);
+    assert_eq!(h.state().session.folders, vec![root.clone()]);
+
+    // A folder with no manifest says so, naming what is skipped.
+    let empty = dir.path().join("empty");
+    write(&empty.join(".git/x.yaml"), &se("git", "git.example.com"));
+    h.state_mut().open_paths(std::slice::from_ref(&empty));
+    h.run();
+    assert!(
+        h.query_by_label_contains(
+            "no *.yaml or *.yml file in this folder (hidden folders and vendor"
+        )
+        .is_some()
+    );
 }
 
 #[test]

@@ -32,7 +32,13 @@ pub fn folder_manifests(root: &Path) -> Result<Vec<PathBuf>, String> {
         .iter()
         .filter_map(|p| Glob::parse(p).ok())
         .collect();
-    walk::expand(&[root.to_path_buf()], &excludes).map_err(|e| e.to_string())
+    walk::expand(&[root.to_path_buf()], &excludes).map_err(|e| match e {
+        walk::WalkError::NoManifests { path } => format!(
+            "{path}: no *.yaml or *.yml file in this folder (hidden folders and {} are skipped)",
+            VENDORED.join(", ")
+        ),
+        other => other.to_string(),
+    })
 }
 
 /// Reads files on every core (they are independent), in order.
@@ -135,15 +141,7 @@ impl EgressStudio {
                 return;
             }
         };
-        let root_real = disk::canonical(root);
-        let known = self
-            .session
-            .folders
-            .iter()
-            .any(|f| f == root || (root_real.is_some() && disk::canonical(f) == root_real));
-        if !known {
-            self.session.folders.push(root.to_path_buf());
-        }
+        self.add_folder_root(root);
         let open = self.session.open_canonical_paths();
         let new: Vec<PathBuf> = if open.is_empty() {
             found
@@ -166,6 +164,29 @@ impl EgressStudio {
         }
         let read = read_all(new);
         self.opened(root, Some(root), read);
+    }
+
+    /// Records `root` as an opened folder for the tree, unless an opened folder
+    /// already holds it; opened folders inside it give way to it.
+    fn add_folder_root(&mut self, root: &Path) {
+        let Some(real) = disk::canonical(root) else {
+            return;
+        };
+        let reals: Vec<Option<PathBuf>> = self
+            .session
+            .folders
+            .iter()
+            .map(|f| disk::canonical(f))
+            .collect();
+        if reals.iter().flatten().any(|r| real.starts_with(r)) {
+            return;
+        }
+        let mut keep = reals
+            .iter()
+            .map(|r| r.as_ref().is_none_or(|r| !r.starts_with(&real)));
+        self.session.folders.retain(|_| keep.next().unwrap_or(true));
+        self.session.folders.push(root.to_path_buf());
+        self.tree_generation += 1;
     }
 
     /// Reads files on a background thread; they come back as one
