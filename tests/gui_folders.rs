@@ -516,3 +516,33 @@ fn the_file_watcher_reloads_a_file_changed_on_disk() {
     assert_eq!(first_name(h.state()), "watched");
     assert!(!h.state().session.file_states[0].is_dirty());
 }
+
+#[test]
+fn files_that_appear_in_an_opened_folder_join_and_closed_ones_stay_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    write(&root.join("a.yaml"), &se("a", "a.example.com"));
+    write(&root.join("b.yaml"), &se("b", "b.example.com"));
+    let mut h = harness();
+    open_file(&mut h, &root);
+    assert_eq!(h.state().session.workspace.files.len(), 2);
+    let b = h.state().session.file_index(&root.join("b.yaml")).unwrap();
+    h.state_mut().close_file(b);
+    write(&root.join("new/c.yaml"), &se("c", "c.example.com"));
+
+    // What a watcher event or the window's focus does; the folder is looked
+    // through on a background thread, so wait for that to finish.
+    h.state_mut().check_disk();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while h.state().is_rescanning() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        h.run();
+    }
+    h.run();
+    assert_eq!(
+        open_paths(h.state()),
+        vec![root.join("a.yaml"), root.join("new/c.yaml")]
+    );
+    let tree = h.state_mut().resource_tree();
+    assert!(tree.iter().any(|l| l.trim() == "- new/"), "{tree:#?}");
+}

@@ -112,6 +112,14 @@ impl EgressStudio {
     }
 
     pub fn close_file(&mut self, i: usize) {
+        if let Some(real) = self
+            .session
+            .file_states
+            .get(i)
+            .and_then(|s| s.canonical.clone())
+        {
+            self.closed_files.insert(real);
+        }
         self.session.close_file(i);
         self.files_changed();
     }
@@ -215,6 +223,7 @@ impl EgressStudio {
                     folder,
                     files,
                 } => self.opened(&shown, folder.as_deref(), files),
+                Background::Rescanned { files } => self.rescanned(files),
                 Background::DiskChanged => {
                     if let Some(w) = &self.watcher {
                         w.rearm();

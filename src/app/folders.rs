@@ -231,6 +231,11 @@ impl EgressStudio {
                 Err(e) => failed.push(e),
             }
         }
+        for (file, _) in &read {
+            if let Some(real) = disk::canonical(&file.path) {
+                self.closed_files.remove(&real);
+            }
+        }
         let count = read.len();
         if count > 0 {
             let added = self.session.add_read_files(read);
@@ -315,6 +320,72 @@ impl EgressStudio {
             self.notice(false, text);
         }
         self.prompt_disk_conflict();
+        self.rescan_folders();
+    }
+
+    /// True while the opened folders are being looked through for new files.
+    pub fn is_rescanning(&self) -> bool {
+        self.rescanning
+    }
+
+    /// Looks through the opened folders, on a background thread, for manifests
+    /// that appeared since (a `git pull`); files the user closed stay closed.
+    fn rescan_folders(&mut self) {
+        if self.session.folders.is_empty() || self.rescanning {
+            return;
+        }
+        self.rescanning = true;
+        let roots = self.session.folders.clone();
+        let mut skip = self.session.open_canonical_paths();
+        skip.extend(self.closed_files.iter().cloned());
+        let tx = self.background.0.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let new: Vec<PathBuf> = roots
+                .iter()
+                .filter_map(|root| folder_manifests(root).ok())
+                .flatten()
+                .filter(|p| disk::canonical(p).is_some_and(|c| !skip.contains(&c)))
+                .collect();
+            let files = read_all(new);
+            let _ = tx.send(Background::Rescanned { files });
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// New manifests of opened folders join the workspace, said in one notice.
+    pub(super) fn rescanned(&mut self, files: Vec<(PathBuf, Read)>) {
+        self.rescanning = false;
+        let open = self.session.open_canonical_paths();
+        let mut read = Vec::new();
+        for (path, file) in files {
+            let Some(real) = disk::canonical(&path) else {
+                continue;
+            };
+            // Opened or closed meanwhile; a file that cannot be read is left
+            // alone until the user opens it (and hears why).
+            if open.contains(&real) || self.closed_files.contains(&real) {
+                continue;
+            }
+            if let Ok(file) = file {
+                read.push(file);
+            }
+        }
+        if read.is_empty() {
+            return;
+        }
+        let names: Vec<String> = read.iter().map(|(f, _)| f.display_path()).collect();
+        self.session.add_read_files(read);
+        self.files_changed();
+        let text = format!(
+            "{} appeared in the opened folders and {} opened: {}",
+            plural(names.len(), "file", "files"),
+            if names.len() == 1 { "was" } else { "were" },
+            name_list(&names, 3)
+        );
+        self.notice(false, text);
     }
 
     /// Asks about the first modified buffer whose file changed on disk, when no

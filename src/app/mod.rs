@@ -130,6 +130,10 @@ enum Background {
     },
     /// Something changed in a watched folder: look at the open files again.
     DiskChanged,
+    /// Manifests that appeared in opened folders since they were opened, read.
+    Rescanned {
+        files: Vec<(PathBuf, folders::Read)>,
+    },
 }
 
 /// Files larger than this are read and parsed on a background thread, with a
@@ -198,6 +202,11 @@ pub struct EgressStudio {
     window_focused: Option<bool>,
     /// The dialog whose first field got the focus (a new dialog gets it once).
     focused_dialog: Option<std::mem::Discriminant<Dialog>>,
+    /// Files the user closed (canonical paths): a rescan of their folder does
+    /// not bring them back.
+    closed_files: std::collections::HashSet<PathBuf>,
+    /// A rescan of the opened folders is running in the background.
+    rescanning: bool,
     pub bottom_tab: BottomTab,
     /// The diagram panel's view state and layout cache.
     diagram: diagram_panel::DiagramState,
@@ -252,6 +261,8 @@ impl EgressStudio {
             watch_files: true,
             window_focused: None,
             focused_dialog: None,
+            closed_files: std::collections::HashSet::new(),
+            rescanning: false,
             bottom_tab: BottomTab::Diagnostics,
             diagram: diagram_panel::DiagramState::default(),
             route_as_text: false,
