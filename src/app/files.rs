@@ -1,5 +1,10 @@
 //! File commands and their dialogs. Native dialogs (rfd) run on their own
 //! thread; a typed path always works, also where no desktop portal runs.
+//!
+//! Every dialog behaves the same way: Enter does its main action, Escape
+//! cancels, its first field has the focus when it opens, a click outside it
+//! changes nothing (typed input is never lost), and a failure is shown inside
+//! it rather than closing it.
 
 use super::{AfterUnsaved, Background, Dialog, EgressStudio, PickPurpose};
 use crate::model::ApiVersion;
@@ -7,48 +12,6 @@ use crate::recipes::Recipe;
 use crate::yaml;
 use egui::Key;
 use std::path::PathBuf;
-
-/// The paths an Open dialog's text names (comma-separated), or why it cannot
-/// open them: the error stays in the dialog.
-fn open_targets(text: &str, folder: bool) -> Result<Vec<PathBuf>, String> {
-    let paths: Vec<PathBuf> = text
-        .split(',')
-        .map(|p| PathBuf::from(p.trim()))
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    if paths.is_empty() {
-        return Err(if folder {
-            "Type the path of a folder.".into()
-        } else {
-            "Type the path of a file or folder.".into()
-        });
-    }
-    for p in &paths {
-        if p == std::path::Path::new("-") {
-            return Err("standard input (-) cannot be opened in the editor: save it to a file and open that".into());
-        }
-        match std::fs::metadata(p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(format!(
-                    "{}: no such file or folder: check the path",
-                    p.display()
-                ));
-            }
-            Err(e) => return Err(format!("{}: cannot read: {e}", p.display())),
-            Ok(m) if folder && !m.is_dir() => {
-                return Err(format!(
-                    "{} is a file, not a folder: open it with File › Open…",
-                    p.display()
-                ));
-            }
-            Ok(m) if m.is_dir() => {
-                super::folders::folder_manifests(p)?;
-            }
-            Ok(_) => {}
-        }
-    }
-    Ok(paths)
-}
 
 impl EgressStudio {
     /// Saves one file (Save As for an untitled one).
@@ -337,7 +300,7 @@ impl EgressStudio {
                         }
                     });
                     if open && keep {
-                        match open_targets(path, folder) {
+                        match super::folders::open_targets(path, folder) {
                             Ok(paths) => {
                                 self.open_paths(&paths);
                                 keep = false;

@@ -86,6 +86,48 @@ pub fn read_all(paths: Vec<PathBuf>) -> Vec<(PathBuf, Read)> {
     })
 }
 
+/// The paths an Open dialog's text names (comma-separated), or why it cannot
+/// open them: the error stays in the dialog.
+pub(super) fn open_targets(text: &str, folder: bool) -> Result<Vec<PathBuf>, String> {
+    let paths: Vec<PathBuf> = text
+        .split(',')
+        .map(|p| PathBuf::from(p.trim()))
+        .filter(|p| !p.as_os_str().is_empty())
+        .collect();
+    if paths.is_empty() {
+        return Err(if folder {
+            "Type the path of a folder.".into()
+        } else {
+            "Type the path of a file or folder.".into()
+        });
+    }
+    for p in &paths {
+        if p == std::path::Path::new("-") {
+            return Err("standard input (-) cannot be opened in the editor: save it to a file and open that".into());
+        }
+        match std::fs::metadata(p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(format!(
+                    "{}: no such file or folder: check the path",
+                    p.display()
+                ));
+            }
+            Err(e) => return Err(format!("{}: cannot read: {e}", p.display())),
+            Ok(m) if folder && !m.is_dir() => {
+                return Err(format!(
+                    "{} is a file, not a folder: open it with File › Open…",
+                    p.display()
+                ));
+            }
+            Ok(m) if m.is_dir() => {
+                folder_manifests(p)?;
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(paths)
+}
+
 /// "a.yaml, b.yaml and 3 more": a list a person reads, whatever its length.
 pub fn name_list(names: &[String], at_most: usize) -> String {
     match names.len() {
