@@ -273,9 +273,12 @@ impl EgressStudio {
                 Err(e) => failed.push(e),
             }
         }
-        for (file, _) in &read {
-            if let Some(real) = disk::canonical(&file.path) {
-                self.closed_files.remove(&real);
+        // Opening a closed file again lets rescans keep it.
+        if !self.closed_files.is_empty() {
+            for (file, _) in &read {
+                if let Some(real) = disk::canonical(&file.path) {
+                    self.closed_files.remove(&real);
+                }
             }
         }
         let count = read.len();
