@@ -57,12 +57,6 @@ impl Watcher {
         }
     }
 
-    /// False when the system would not give a watcher (then only the window's
-    /// focus makes the app look at the disk).
-    pub fn is_running(&self) -> bool {
-        self.inner.is_some()
-    }
-
     /// Lets events wake the window.
     pub fn set_context(&self, ctx: &egui::Context) {
         let _ = self.ctx.set(ctx.clone());
@@ -73,23 +67,37 @@ impl Watcher {
         self.pending.store(false, Ordering::Release);
     }
 
-    /// Watches exactly `folders` from now on.
+    /// Watches `folders` (and stops watching others) from now on.
     pub fn watch(&mut self, folders: HashSet<PathBuf>) {
         use notify::Watcher as _;
         let Some(inner) = &mut self.inner else {
             return;
         };
-        for gone in self.watched.difference(&folders) {
-            let _ = inner.unwatch(gone);
+        let gone: Vec<PathBuf> = self.watched.difference(&folders).cloned().collect();
+        for folder in gone {
+            let _ = inner.unwatch(&folder);
+            self.watched.remove(&folder);
         }
-        for new in folders.difference(&self.watched) {
-            if let Err(e) = inner.watch(new, notify::RecursiveMode::NonRecursive) {
-                log::warn!(
+        for new in folders {
+            if self.watched.contains(&new) {
+                continue;
+            }
+            match inner.watch(&new, notify::RecursiveMode::NonRecursive) {
+                Ok(()) => {
+                    self.watched.insert(new);
+                }
+                // Tried again when the set of open files next changes.
+                Err(e) => log::warn!(
                     "{}: changes made elsewhere show only when the window gets the focus: cannot watch it: {e}",
                     new.display()
-                );
+                ),
             }
         }
-        self.watched = folders;
+    }
+
+    /// True when some folder is being watched (false where the system would
+    /// not give a watcher: then only the window's focus makes the app look).
+    pub fn is_running(&self) -> bool {
+        self.inner.is_some() && !self.watched.is_empty()
     }
 }
