@@ -6,6 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub enum Command {
     New,
     Open,
+    OpenFolder,
     Save,
     SaveAs,
     SaveAll,
@@ -32,6 +33,7 @@ impl Command {
     pub const FILE_MENU: &'static [Command] = &[
         Command::New,
         Command::Open,
+        Command::OpenFolder,
         Command::Save,
         Command::SaveAs,
         Command::SaveAll,
@@ -73,6 +75,7 @@ impl Command {
         match self {
             Command::New => "New",
             Command::Open => "Open…",
+            Command::OpenFolder => "Open Folder…",
             Command::Save => "Save",
             Command::SaveAs => "Save As…",
             Command::SaveAll => "Save All",

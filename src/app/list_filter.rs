@@ -10,7 +10,7 @@ pub fn matches(item: &Item, needle: &str) -> bool {
     let ns = item.namespace.as_deref().unwrap_or("default");
     let found = |s: &str| s.to_lowercase().contains(needle);
     if found(&item.kind)
-        || found(super::panels::kind_short(&item.kind))
+        || found(super::file_tree::kind_short(&item.kind))
         || found(&item.name)
         || found(ns)
     {

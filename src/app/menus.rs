@@ -32,6 +32,12 @@ impl EgressStudio {
                     note: None,
                 })
             }
+            Command::OpenFolder => {
+                self.dialog = Some(Dialog::OpenFolder {
+                    path: String::new(),
+                    note: None,
+                })
+            }
             Command::Save => {
                 if let Some(i) = self.current_file() {
                     self.save_file(i);
@@ -65,6 +71,7 @@ impl EgressStudio {
                     path: "export.yaml".into(),
                     split: false,
                     api_version: crate::model::ApiVersion::V1,
+                    note: None,
                 })
             }
             Command::CloseFile => {

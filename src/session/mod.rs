@@ -8,8 +8,12 @@
 //! undo step, and the diagnostics are brought up to date by re-judging only the
 //! documents whose revision changed (see [`analysis`]). Derived views key their
 //! caches on [`Session::version`].
+//!
+//! What each open file was read from is kept too ([`disk`]), so a change made
+//! elsewhere is noticed, reloaded or asked about, and never overwritten silently.
 
 pub mod analysis;
+pub mod disk;
 pub mod history;
 
 use crate::model::Resource;
@@ -28,6 +32,15 @@ pub struct FileState {
     pub saved_version: u64,
     /// Never saved: Save asks for a path.
     pub untitled: bool,
+    /// What the buffer was read from or last saved as (see [`disk`]).
+    pub disk: Option<disk::DiskStamp>,
+    /// The file changed on disk while the buffer had edits: the user has not
+    /// yet chosen between reloading and keeping the buffer.
+    pub disk_conflict: Option<disk::DiskStamp>,
+    /// The file was gone (or unreadable) at the last check.
+    pub missing: bool,
+    /// Where the file really is, to recognise it under another spelling.
+    pub canonical: Option<PathBuf>,
 }
 
 impl FileState {
@@ -43,6 +56,8 @@ pub struct Session {
     pub file_states: Vec<FileState>,
     pub selected: Option<Site>,
     pub options: validate::Options,
+    /// Folders opened whole, as given: the resource list shows their files as a tree.
+    pub folders: Vec<PathBuf>,
     /// The mesh config analysis uses now.
     pub mesh: MeshConfig,
     /// Why the mesh config could not be read, if it could not.
@@ -104,22 +119,26 @@ impl Session {
         self.revalidate();
     }
 
-    /// Adds a loaded file to the workspace; returns its index.
+    /// Adds a loaded file to the workspace; returns its index. A file that is
+    /// not untitled is stamped as it is on disk now (prefer
+    /// [`Session::add_read_file`], which stamps exactly the bytes read).
     pub fn add_file(&mut self, file: SourceFile, untitled: bool) -> usize {
         let v = self.bump_version();
-        self.workspace.files.push(file);
+        let on_disk = !untitled && file.path != Path::new("-");
         self.file_states.push(FileState {
             version: v,
             saved_version: if untitled { 0 } else { v },
             untitled,
+            disk: on_disk
+                .then(|| disk::DiskStamp::read(&file.path).ok())
+                .flatten(),
+            disk_conflict: None,
+            missing: false,
+            canonical: on_disk.then(|| disk::canonical(&file.path)).flatten(),
         });
+        self.workspace.files.push(file);
         self.revalidate();
         self.workspace.files.len() - 1
-    }
-
-    /// The index of the open file with this path.
-    pub fn file_index(&self, path: &Path) -> Option<usize> {
-        self.workspace.files.iter().position(|f| f.path == path)
     }
 
     /// A new untitled file to put new resources in.
@@ -147,6 +166,7 @@ impl Session {
             s.saved_version = s.version;
             s.untitled = false;
         }
+        self.stamp_saved(i);
         self.revalidate();
     }
 

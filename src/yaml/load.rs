@@ -379,10 +379,15 @@ impl SourceFile {
             }
         };
         // Documents are independent: a big file is parsed on every core.
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().min(8))
-            .unwrap_or(1);
-        if segments.len() < 256 || threads < 2 {
+        // (Asking for the core count reads system files: only big files ask.)
+        let threads = if segments.len() < 256 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get().min(8))
+                .unwrap_or(1)
+        };
+        if threads < 2 {
             fill(0, &mut documents, &mut visited);
         } else {
             let chunk = segments.len().div_ceil(threads);
