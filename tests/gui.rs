@@ -451,3 +451,66 @@ fn a_large_file_opens_in_the_background_with_a_spinner() {
     assert_eq!(h.state().session.workspace.resources().count(), 6_000);
     assert!(h.state().session.selected.is_some());
 }
+
+#[test]
+fn a_large_file_saves_in_the_background_and_the_window_waits_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.yaml");
+    let mut text = String::new();
+    for i in 0..6_000 {
+        text.push_str(&format!(
+            "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api-{i}\n  namespace: team-{}\nspec:\n  hosts:\n  - api-{i}.example.com\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n  resolution: DNS\n",
+            i % 10
+        ));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let mut app = EgressStudio::default();
+    app.open_paths(std::slice::from_ref(&path));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut EgressStudio| app.ui_root(ui), app);
+    let wait = |h: &mut Harness<'_, EgressStudio>, busy: fn(&EgressStudio) -> bool| {
+        let started = std::time::Instant::now();
+        while busy(h.state()) && started.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            h.step();
+        }
+        h.step();
+    };
+    wait(&mut h, |a| !a.opening.is_empty());
+    // Rename the last ServiceEntry, then Save.
+    let site = egress_studio::validate::Site {
+        file: 0,
+        document: 5_999,
+        item: Some(0),
+    };
+    h.state_mut().session.selected = Some(site);
+    let mut edited = h.state().session.selected_resource().unwrap().clone();
+    if let egress_studio::model::Resource::ServiceEntry(se) = &mut edited {
+        se.metadata.name = Some("renamed".into());
+    }
+    h.state_mut()
+        .session
+        .apply_edit(site, edited, None)
+        .unwrap();
+    assert!(h.state().session.file_states[0].is_dirty());
+    h.state_mut().run_command(egress_studio::app::Command::Save);
+    // Written off this thread: the list says so, and closing waits for it.
+    assert_eq!(h.state().saving, vec![path.clone()]);
+    h.step();
+    assert!(h.query_by_label_contains("saving ").is_some());
+    h.state_mut().run_command(egress_studio::app::Command::Quit);
+    h.step();
+    assert!(h.state().quit_when_saved);
+    assert!(!h.state().close_requested);
+    wait(&mut h, |a| !a.saving.is_empty());
+    assert!(h.state().close_requested, "quits once the file is written");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("  name: renamed\n"));
+    assert!(!written.contains("  name: api-5999\n"));
+    assert_eq!(
+        written.len(),
+        text.len() - "api-5999".len() + "renamed".len()
+    );
+    assert!(!h.state().session.file_states[0].is_dirty());
+}

@@ -395,6 +395,12 @@ impl EgressStudio {
                 ui.label(format!("opening {}…", path.display()));
             });
         }
+        for path in &self.saving {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("saving {}…", path.display()));
+            });
+        }
         if self.session.workspace.files.is_empty() && self.opening.is_empty() {
             ui.label("No files open. File › Open or Open Folder, drop files here, or Edit › New from recipe.");
             return;

@@ -187,6 +187,7 @@ impl EgressStudio {
                     files,
                 } => self.opened(&shown, folder.as_deref(), files),
                 Background::Rescanned { files } => self.rescanned(files),
+                Background::Saved(done) => self.saved(done),
                 Background::DiskChanged => {
                     if let Some(w) = &self.watcher {
                         w.rearm();

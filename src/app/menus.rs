@@ -40,7 +40,7 @@ impl EgressStudio {
             }
             Command::Save => {
                 if let Some(i) = self.current_file() {
-                    self.save_file(i);
+                    self.save_file_soon(i);
                 }
             }
             Command::SaveAs => {
@@ -56,7 +56,7 @@ impl EgressStudio {
             Command::SaveAll => {
                 for i in 0..self.session.workspace.files.len() {
                     if self.session.file_states[i].is_dirty() {
-                        self.save_file(i);
+                        self.save_file_soon(i);
                     }
                 }
             }
@@ -112,6 +112,11 @@ impl EgressStudio {
 
     /// Asks before quitting with unsaved changes.
     pub fn request_quit(&mut self) {
+        if !self.saving.is_empty() {
+            self.quit_when_saved = true;
+            self.notice(false, "quitting once the file being saved is written");
+            return;
+        }
         if self.any_dirty() && !self.quit_confirmed {
             self.dialog = Some(Dialog::Unsaved {
                 then: super::AfterUnsaved::Quit,

@@ -20,6 +20,7 @@ mod panels;
 mod policy_forms;
 mod probe_panel;
 mod route;
+mod saving;
 mod settings;
 mod watch;
 mod widgets;
@@ -168,6 +169,8 @@ enum Background {
     Rescanned {
         files: Vec<(PathBuf, folders::Read)>,
     },
+    /// A large file written off the UI thread (see [`saving`]).
+    Saved(saving::Saved),
 }
 
 /// Files larger than this are read and parsed on a background thread, with a
@@ -244,6 +247,11 @@ pub struct EgressStudio {
     workspace_key: (Vec<PathBuf>, String),
     /// Large files being read in the background.
     pub opening: Vec<PathBuf>,
+    /// Large files being written in the background; the window closes only
+    /// once they are written.
+    pub saving: Vec<PathBuf>,
+    /// Quit was asked for while a save was being written: asked again when it is.
+    pub quit_when_saved: bool,
     /// The resource list and the route panel are shown (each can be hidden to
     /// give the editor room).
     pub show_resources: bool,
@@ -302,6 +310,8 @@ impl EgressStudio {
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
             opening: Vec::new(),
+            saving: Vec::new(),
+            quit_when_saved: false,
             show_resources: true,
             show_route: true,
             panels: PanelRects::default(),
@@ -551,7 +561,8 @@ pub fn run(paths: Vec<PathBuf>) -> anyhow::Result<()> {
 impl eframe::App for EgressStudio {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
-        if self.close_requested {
+        // A save still being written would be lost: the window waits for it.
+        if self.close_requested && self.saving.is_empty() {
             self.close_requested = false;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }

@@ -35,8 +35,16 @@ impl EgressStudio {
                 self.run_command(*cmd);
             }
         }
-        // The window's close button.
-        if ctx.input(|i| i.viewport().close_requested()) && self.any_dirty() && !self.quit_confirmed
+        // The window's close button. A save still being written would be lost.
+        if ctx.input(|i| i.viewport().close_requested()) && !self.saving.is_empty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.notice(
+                false,
+                "a file is still being saved: close the window when it is written",
+            );
+        } else if ctx.input(|i| i.viewport().close_requested())
+            && self.any_dirty()
+            && !self.quit_confirmed
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.dialog = Some(Dialog::Unsaved {

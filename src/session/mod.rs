@@ -170,6 +170,24 @@ impl Session {
         self.revalidate();
     }
 
+    /// Takes the result of a save made off the UI thread: `file` is version
+    /// `version` of file `i` as written and read back. When the buffer is still
+    /// at that version it becomes `file`; when it was edited meanwhile it keeps
+    /// its edits and only learns what is on disk now.
+    pub fn saved_in_background(&mut self, i: usize, file: SourceFile, version: u64) {
+        let Some(state) = self.file_states.get_mut(i) else {
+            return;
+        };
+        if state.version == version {
+            self.workspace.files[i] = file;
+            self.mark_saved(i);
+        } else {
+            state.saved_version = version;
+            state.untitled = false;
+            self.stamp_saved(i);
+        }
+    }
+
     /// Selects the first resource (or broken document) of a file.
     pub fn select_first_in(&mut self, file: usize) {
         let Some(f) = self.workspace.files.get(file) else {
