@@ -1,4 +1,5 @@
-//! Istio `ServiceEntry` and `DestinationRule` as Rust types.
+//! Istio `ServiceEntry` and `DestinationRule` as Rust types, and typed views of
+//! `Gateway` and `VirtualService` (kept as text in the workspace, see `view`).
 //!
 //! The types follow Istio's v1 API field for field and in Istio's field order, so
 //! that re-emitting a resource writes its keys in the order users know from the docs.
@@ -8,13 +9,19 @@
 
 mod destination_rule;
 mod enums;
+mod gateway;
 mod meta;
 mod service_entry;
+mod view;
+mod virtual_service;
 
 pub use destination_rule::*;
 pub use enums::*;
+pub use gateway::*;
 pub use meta::*;
 pub use service_entry::*;
+pub use view::{ChainKind, ChainResource, ViewError};
+pub use virtual_service::*;
 
 use indexmap::IndexMap;
 

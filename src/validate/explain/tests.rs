@@ -2,7 +2,9 @@ use super::*;
 use std::collections::BTreeSet;
 
 /// Uppercase string literals of the validator's sources that are not codes.
-const NOT_CODES: &[&str] = &["CONNECT", "HTTP", "HTTPS", "POST", "TCP", "TLS"];
+const NOT_CODES: &[&str] = &[
+    "CONNECT", "HTTP", "HTTPS", "MUTUAL", "POST", "SIMPLE", "TCP", "TLS",
+];
 
 /// The string literals of `text` before its test module, outside comments.
 fn literals(text: &str) -> Vec<String> {
