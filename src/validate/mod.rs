@@ -12,6 +12,7 @@
 
 mod analyzers;
 pub mod blocks;
+pub(crate) mod chain;
 mod cross;
 mod destination_rule;
 mod diagnostic;
@@ -139,6 +140,7 @@ pub fn check_document(
                 message: err.message.clone(),
                 source: Source::Admission,
             },
+            related: Vec::new(),
         });
         return out;
     }
@@ -170,6 +172,7 @@ pub fn check_document(
                         message: err.message.clone(),
                         source: Source::Admission,
                     },
+                    related: Vec::new(),
                 });
                 // Judge the rest of the object too, so every error shows in one run.
                 let typed_error = matches!(
@@ -202,6 +205,7 @@ pub fn check_document(
                             line: pos.line,
                             column: pos.column,
                             diagnostic: d,
+                            related: Vec::new(),
                         });
                     }
                 }
@@ -221,6 +225,7 @@ pub fn check_document(
                         line: pos.line,
                         column: pos.column,
                         diagnostic: d,
+                        related: Vec::new(),
                     });
                 }
             }
@@ -258,6 +263,7 @@ pub fn cross_resource_among(
     let mut found = istio.found;
     let mut own = scope::Out::new(workspace, positions, Source::EgressStudio);
     cross::run(&entries, &mut own);
+    chain::run(&entries, &mut own);
     found.extend(own.found);
     let suppressed: std::collections::HashMap<Site, Vec<String>> = entries
         .iter()

@@ -7,6 +7,7 @@
 //! The entries follow `istio/validation.md` (the Istio source each rule comes
 //! from, and the release that changed it).
 
+mod chain;
 mod destination_rule;
 mod gateway;
 mod other;
@@ -223,6 +224,7 @@ pub fn all() -> impl Iterator<Item = &'static Explanation> {
         .iter()
         .chain(destination_rule::ENTRIES)
         .chain(gateway::ENTRIES)
+        .chain(chain::ENTRIES)
         .chain(other::ENTRIES)
 }
 
