@@ -166,7 +166,22 @@ impl Resource {
         match self {
             Resource::ServiceEntry(r) => r.api_version = version.group_version(),
             Resource::DestinationRule(r) => r.api_version = version.group_version(),
+            Resource::Other(o) if ChainKind::of(o).is_some() => {
+                o.api_version = version.group_version();
+                if let Some(m) = o.value.as_mapping_mut() {
+                    m.insert("apiVersion".into(), o.api_version.clone().into());
+                }
+            }
             Resource::Other(_) => {}
+        }
+    }
+
+    /// True for kinds of networking.istio.io whose versions share one schema
+    /// (ServiceEntry, DestinationRule, Gateway, VirtualService).
+    pub fn is_networking(&self) -> bool {
+        match self {
+            Resource::Other(o) => ChainKind::of(o).is_some(),
+            _ => true,
         }
     }
 }

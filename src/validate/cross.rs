@@ -244,9 +244,7 @@ fn destination_rules(
                 }
                 // An egress gateway applies this rule to plain text it received
                 // (the chain checks judge that hop: EG22).
-                if dr.spec.workload_selector.is_none()
-                    && originated.contains(&(host.to_ascii_lowercase(), number))
-                {
+                if originated.contains(&(host.to_ascii_lowercase(), number)) {
                     continue;
                 }
                 if let Some((mode @ (TlsMode::Simple | TlsMode::Mutual), path)) =

@@ -279,3 +279,17 @@ pub fn gateway_originated(entries: &[Entry]) -> std::collections::HashSet<(Strin
     }
     out
 }
+
+/// The egress gateway Service FQDNs that sidecars route to in some chain.
+pub fn gateway_hosts(entries: &[Entry]) -> std::collections::HashSet<String> {
+    let pieces = Pieces::of(entries);
+    let mut out = std::collections::HashSet::new();
+    for (e, vs) in &pieces.virtual_services {
+        if let Some(c) = Chain::of(e, vs) {
+            for hop in &c.to_gateway {
+                out.insert(c.gateway_host(hop).to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}
