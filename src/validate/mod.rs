@@ -12,7 +12,7 @@
 
 mod analyzers;
 pub mod blocks;
-pub(crate) mod chain;
+pub mod chain;
 mod cross;
 mod destination_rule;
 mod diagnostic;

@@ -293,3 +293,70 @@ pub fn gateway_hosts(entries: &[Entry]) -> std::collections::HashSet<String> {
     }
     out
 }
+
+/// One chain as the diagram draws it: which hosts leave through which Gateway,
+/// and for each port sidecars send, the gateway port, the server it reaches and
+/// the port the gateway sends on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChainSummary {
+    pub virtual_service: crate::validate::Site,
+    /// The first bound Gateway as `ns/name`, and its place when it is loaded.
+    pub gateway: String,
+    pub gateway_site: Option<crate::validate::Site>,
+    pub hosts: Vec<String>,
+    pub ports: Vec<PortHops>,
+}
+
+/// Both hops of one client port.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortHops {
+    pub client_port: Option<u32>,
+    pub gateway_port: Option<u32>,
+    /// The server's protocol and TLS mode (None: no server on that port).
+    pub server: Option<(String, Option<crate::model::ServerTlsMode>)>,
+    pub upstream_host: String,
+    pub upstream_port: Option<u32>,
+}
+
+/// Every chain of the workspace.
+pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
+    let entries = super::scope::entries(ws);
+    let pieces = Pieces::of(&entries);
+    let mut out = Vec::new();
+    for (e, vs) in &pieces.virtual_services {
+        let Some(c) = Chain::of(e, vs) else { continue };
+        let Some((_, gw)) = c.gateways.first() else {
+            continue;
+        };
+        let bound = pieces.gateway(gw);
+        let mut ports = Vec::new();
+        for h1 in c.to_gateway.iter().filter(|h| h.on_mesh) {
+            let gateway_port = h1.destination.port();
+            let server = bound.and_then(|(_, g)| {
+                g.spec
+                    .servers()
+                    .find(|(_, s)| Some(s.number()) == gateway_port)
+                    .map(|(_, s)| (s.protocol().to_string(), s.tls_mode()))
+            });
+            let h2 = c
+                .to_external
+                .iter()
+                .find(|h| h.match_port().is_none() || h.match_port() == gateway_port);
+            ports.push(PortHops {
+                client_port: h1.match_port(),
+                gateway_port,
+                server,
+                upstream_host: h2.map(|h| h.host().to_string()).unwrap_or_default(),
+                upstream_port: h2.and_then(|h| h.destination.port()),
+            });
+        }
+        out.push(ChainSummary {
+            virtual_service: e.site,
+            gateway: gw.clone(),
+            gateway_site: bound.map(|(ge, _)| ge.site),
+            hosts: vs.spec.hosts.clone(),
+            ports,
+        });
+    }
+    out
+}
