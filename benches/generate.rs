@@ -1,4 +1,6 @@
-//! Generates a realistic workspace: half ServiceEntries, half DestinationRules.
+//! Generates a realistic workspace: half ServiceEntries, half DestinationRules,
+//! and one SE in ten leaving through an egress gateway (a Gateway, the gateway
+//! hop's DestinationRule and a VirtualService more for each).
 //! Shared by the benchmarks and `examples/generate.rs`.
 
 #![allow(dead_code)]
@@ -32,7 +34,7 @@ spec:
   location: MESH_EXTERNAL
   resolution: DNS
   exportTo:
-  - .
+  - .{export_gw}
 ---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -66,8 +68,90 @@ spec:
     labels:
       version: v1
 ",
-            p = i % 17
+            p = i % 17,
+            export_gw = if i % 10 == 0 {
+                "\n  - istio-system"
+            } else {
+                ""
+            },
         ));
+        if i % 10 == 0 {
+            out.push_str(&gateway_chain(
+                i,
+                &ns,
+                &format!("api-{i}.partner{}.example.com", i % 17),
+            ));
+        }
     }
     out
+}
+
+/// HTTPS passthrough through the egress gateway for `host` (egress-gateway.md
+/// task B): Gateway, the gateway hop's DestinationRule, the VirtualService.
+fn gateway_chain(i: usize, ns: &str, host: &str) -> String {
+    let egw = "istio-egressgateway.istio-system.svc.cluster.local";
+    format!(
+        "---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: egress-api-{i}
+  namespace: {ns}
+spec:
+  selector:
+    istio: egressgateway
+  servers:
+  - port:
+      number: 443
+      name: tls-api-{i}
+      protocol: TLS
+    hosts:
+    - {host}
+    tls:
+      mode: PASSTHROUGH
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: egressgateway-for-api-{i}
+  namespace: {ns}
+spec:
+  host: {egw}
+  subsets:
+  - name: api-{i}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: api-{i}-via-egress
+  namespace: {ns}
+spec:
+  hosts:
+  - {host}
+  gateways:
+  - mesh
+  - egress-api-{i}
+  tls:
+  - match:
+    - gateways: [mesh]
+      port: 443
+      sniHosts: [{host}]
+    route:
+    - destination:
+        host: {egw}
+        subset: api-{i}
+        port:
+          number: 443
+  - match:
+    - gateways: [egress-api-{i}]
+      port: 443
+      sniHosts: [{host}]
+    route:
+    - destination:
+        host: {host}
+        port:
+          number: 443
+      weight: 100
+"
+    )
 }

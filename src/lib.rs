@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod diagram;
+pub mod gateway_recipes;
 pub mod model;
 pub mod policy;
 pub mod probe;

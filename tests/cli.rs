@@ -186,7 +186,7 @@ fn export_v1_rereads_to_the_same_resources() {
             .collect();
         assert_eq!(a.len(), b.len(), "{}", path.display());
         for (mut x, y) in a.into_iter().zip(b) {
-            if x.is_istio() {
+            if x.is_networking() {
                 assert_eq!(y.api_version(), "networking.istio.io/v1");
                 x.set_api_version(egress_studio::model::ApiVersion::V1);
             }

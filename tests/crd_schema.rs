@@ -180,7 +180,10 @@ fn schema_checker_catches_structural_errors() {
 fn every_exported_resource_passes_the_crd_schema() {
     let se_schema = crd_schema("serviceentry.yaml");
     let dr_schema = crd_schema("destinationrule.yaml");
+    let gw_schema = crd_schema("gateway.yaml");
+    let vs_schema = crd_schema("virtualservice.yaml");
     let mut checked = 0;
+    let mut chain_kinds = 0;
     let mut files: Vec<PathBuf> = common::corpus_files()
         .into_iter()
         .filter(|p| !common::is_templated(p))
@@ -198,8 +201,17 @@ fn every_exported_resource_passes_the_crd_schema() {
                 let schema = match obj.kind.as_str() {
                     "ServiceEntry" => &se_schema,
                     "DestinationRule" => &dr_schema,
+                    "Gateway" | "VirtualService"
+                        if !obj.text.contains("apiVersion: networking.istio.io/") =>
+                    {
+                        continue;
+                    }
+                    "Gateway" => &gw_schema,
+                    "VirtualService" => &vs_schema,
                     _ => continue,
                 };
+                chain_kinds +=
+                    usize::from(matches!(obj.kind.as_str(), "Gateway" | "VirtualService"));
                 let value: Value = serde_yaml::from_str(&obj.text).unwrap();
                 assert_eq!(value["apiVersion"], "networking.istio.io/v1");
                 let mut errs = Vec::new();
@@ -216,4 +228,32 @@ fn every_exported_resource_passes_the_crd_schema() {
         }
     }
     assert!(checked > 150, "{checked}");
+    assert!(chain_kinds > 20, "{chain_kinds}");
+}
+
+#[test]
+fn every_gateway_recipe_passes_the_crd_schemas() {
+    use egress_studio::gateway_recipes::{GatewayParams, GatewayRecipe};
+    let schemas = [
+        ("ServiceEntry", crd_schema("serviceentry.yaml")),
+        ("DestinationRule", crd_schema("destinationrule.yaml")),
+        ("Gateway", crd_schema("gateway.yaml")),
+        ("VirtualService", crd_schema("virtualservice.yaml")),
+    ];
+    for recipe in GatewayRecipe::ALL {
+        let params = GatewayParams {
+            host: recipe.example_host().into(),
+            port: recipe.default_port(),
+            ..Default::default()
+        };
+        let text = recipe.manifest(&params).unwrap();
+        for doc in text.split("---\n") {
+            let value: Value = serde_yaml::from_str(doc).unwrap();
+            let kind = value["kind"].as_str().unwrap();
+            let schema = &schemas.iter().find(|(k, _)| *k == kind).unwrap().1;
+            let mut errs = Vec::new();
+            validate(schema, &value, "", &mut errs);
+            assert!(errs.is_empty(), "{recipe:?} {kind}: {errs:#?}\n{doc}");
+        }
+    }
 }

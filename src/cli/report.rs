@@ -54,6 +54,8 @@ pub struct Finding<'a> {
     pub path: &'a str,
     pub message: &'a str,
     pub source: Source,
+    /// The other ends of a cross-resource finding.
+    pub related: &'a [crate::validate::Related],
 }
 
 impl<'a> Report<'a> {
@@ -97,6 +99,7 @@ impl<'a> Report<'a> {
                 path: &d.path,
                 message: &d.message,
                 source: d.source,
+                related: &l.related,
             }
         })
     }
@@ -182,6 +185,19 @@ impl<'a> Report<'a> {
                     path: f.path,
                     message: f.message,
                     source: self.analyzing.then(|| f.source.as_str()),
+                    related: f
+                        .related
+                        .iter()
+                        .map(|r| JsonRelated {
+                            file: &self.paths[r.at.file],
+                            line: r.line,
+                            column: r.column,
+                            kind: &r.resource.kind,
+                            namespace: &r.resource.namespace,
+                            name: &r.resource.name,
+                            path: &r.path,
+                        })
+                        .collect(),
                 })
                 .collect(),
             summary: JsonSummary {
@@ -314,6 +330,20 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'static str>,
+    /// The other ends of a cross-resource finding (egress-gateway chain checks).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    kind: &'a str,
+    namespace: &'a str,
+    name: &'a str,
+    path: &'a str,
 }
 
 #[derive(Serialize)]

@@ -301,6 +301,41 @@ fn split_host(host: &str, max_w: f32) -> Option<(String, String)> {
     Some((host[..cut].to_string(), host[cut..].to_string()))
 }
 
+/// Hop 1, sidecar -> egress gateway, in its security colour; a chain with a
+/// broken link (an EG finding) is drawn as an edge with a gap, in the error tone.
+fn hop_to_gateway(
+    route: &Route,
+    l: &crate::diagram::graph::Listener,
+    (from, to): (f32, f32),
+    ry: f32,
+    out: &mut Vec<Shape>,
+    classes: &mut Vec<Security>,
+) {
+    let class = l.to_gateway.as_ref().map(|w| w.class);
+    if let Some(c) = class
+        && !classes.contains(&c)
+    {
+        classes.push(c);
+    }
+    let hop = route.gateway_hop.as_ref();
+    let site = hop.map(|h| h.virtual_service).unwrap_or(route.site);
+    let edge = |from: f32, to: f32, arrow: bool, class: Option<Security>, tone: Tone| Shape::Edge {
+        from: (from, ry),
+        to: (to, ry),
+        arrow,
+        class,
+        tone,
+        site: Some(site),
+    };
+    if hop.is_some_and(|h| h.broken.is_some()) {
+        let mid = (from + to) / 2.0;
+        out.push(edge(from, mid - 3.0, false, None, Tone::Error));
+        out.push(edge(mid + 3.0, to, true, None, Tone::Error));
+    } else {
+        out.push(edge(from, to, true, class, Tone::Normal));
+    }
+}
+
 /// One ServiceEntry: its card with ports, the edges to the host, the host.
 fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut Vec<Security>) {
     let ports: Vec<(String, Tone)> = route
@@ -340,14 +375,7 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
         };
         let mut start = card_right;
         if let (Some(gw), Some(_)) = (c.gateway, &route.gateway) {
-            out.push(Shape::Edge {
-                from: (card_right, ry),
-                to: (gw.0, ry),
-                arrow: true,
-                class: None,
-                tone: Tone::Normal,
-                site: Some(route.site),
-            });
+            hop_to_gateway(route, l, (card_right, gw.0), ry, out, classes);
             start = Columns::right(gw);
         }
         out.push(Shape::Edge {
@@ -369,14 +397,38 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
         ));
     }
     if let (Some(gw), Some(name)) = (c.gateway, &route.gateway) {
+        let hop = route.gateway_hop.as_ref();
+        let mut lines = vec![Label::fit(name, SMALL_SIZE, Tone::Muted, gw.1 - 2.0 * PAD)];
+        let mut detail = vec![format!("egress gateway {name}")];
+        detail.extend(
+            route
+                .listeners
+                .iter()
+                .filter_map(|l| l.to_gateway.as_ref())
+                .map(|w| w.full.clone()),
+        );
+        let mut outline = Tone::Normal;
+        if let Some((code, message)) = hop.and_then(|h| h.broken.as_ref()) {
+            lines.push(Label::fit(
+                &format!("broken: {code}"),
+                SMALL_SIZE,
+                Tone::Error,
+                gw.1 - 2.0 * PAD,
+            ));
+            detail.push(format!("{code}: {message}"));
+            outline = Tone::Error;
+        }
+        let site = hop
+            .map(|h| h.site.unwrap_or(h.virtual_service))
+            .unwrap_or(route.site);
         out.push(node(
             gw,
             y,
             NodeKind::Gateway,
             "egress gateway",
-            vec![Label::fit(name, SMALL_SIZE, Tone::Muted, gw.1 - 2.0 * PAD)],
-            (Tone::Normal, Some(route.site)),
-            format!("egress gateway {name}"),
+            lines,
+            (outline, Some(site)),
+            detail.join("\n"),
         ));
     }
     out.push(host_node(c, route, y));

@@ -1,4 +1,5 @@
-//! Istio `ServiceEntry` and `DestinationRule` as Rust types.
+//! Istio `ServiceEntry` and `DestinationRule` as Rust types, and typed views of
+//! `Gateway` and `VirtualService` (kept as text in the workspace, see `view`).
 //!
 //! The types follow Istio's v1 API field for field and in Istio's field order, so
 //! that re-emitting a resource writes its keys in the order users know from the docs.
@@ -8,13 +9,19 @@
 
 mod destination_rule;
 mod enums;
+mod gateway;
 mod meta;
 mod service_entry;
+mod view;
+mod virtual_service;
 
 pub use destination_rule::*;
 pub use enums::*;
+pub use gateway::*;
 pub use meta::*;
 pub use service_entry::*;
+pub use view::{ChainKind, ChainResource, ViewError};
+pub use virtual_service::*;
 
 use indexmap::IndexMap;
 
@@ -171,7 +178,22 @@ impl Resource {
         match self {
             Resource::ServiceEntry(r) => r.api_version = version.group_version(),
             Resource::DestinationRule(r) => r.api_version = version.group_version(),
+            Resource::Other(o) if ChainKind::of(o).is_some() => {
+                o.api_version = version.group_version();
+                if let Some(m) = o.value.as_mapping_mut() {
+                    m.insert("apiVersion".into(), o.api_version.clone().into());
+                }
+            }
             Resource::Other(_) => {}
+        }
+    }
+
+    /// True for kinds of networking.istio.io whose versions share one schema
+    /// (ServiceEntry, DestinationRule, Gateway, VirtualService).
+    pub fn is_networking(&self) -> bool {
+        match self {
+            Resource::Other(o) => ChainKind::of(o).is_some(),
+            _ => true,
         }
     }
 }

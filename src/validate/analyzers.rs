@@ -233,8 +233,16 @@ fn unknown_hosts_and_subsets(
     let suffix = mesh.service_suffix();
     let registry = HostRegistry::build(entries, &suffix);
     let pods = pods_with_labels(entries);
+    // Offline, the egress gateway's Service is rarely among the files: unknown,
+    // not missing (egress-gateway.md §6).
+    let gateways = super::chain::gateway_hosts(entries);
     for (e, dr) in drs {
         let host = dr.spec.host.as_deref().unwrap_or("");
+        if gateways
+            .contains(&super::scope::fqdn(e.id.namespace, host, &suffix).to_ascii_lowercase())
+        {
+            continue;
+        }
         let Some(found) = registry.lookup(e.id.namespace, &dr.spec.export_to, host, &suffix) else {
             out.push(e, Severity::Warning, "IST0174", "spec.host", format!(
                 "host {host} matches no ServiceEntry or Service visible from namespace {}: this rule configures nothing; check the spelling, or add the ServiceEntry (or the Service's manifest) to the files analyzed",

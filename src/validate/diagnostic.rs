@@ -115,6 +115,21 @@ pub struct Located {
     pub line: usize,
     pub column: usize,
     pub diagnostic: Diagnostic,
+    /// The other ends of a cross-resource finding (the Gateway a VirtualService
+    /// names, the DestinationRule a route's subset needs, …), so a reader can
+    /// jump to either end. Empty for single-resource findings.
+    pub related: Vec<Related>,
+}
+
+/// One other place a finding is about: a field of another resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub at: Site,
+    pub line: usize,
+    pub column: usize,
+    pub resource: ResourceId,
+    /// Field path inside that resource; empty for the whole resource.
+    pub path: String,
 }
 
 /// Collects the findings of one resource. Inside subsets and port-level settings

@@ -12,11 +12,13 @@
 
 mod analyzers;
 pub mod blocks;
+pub mod chain;
 mod cross;
 mod destination_rule;
 mod diagnostic;
 pub mod explain;
 mod export_to;
+mod gateway;
 mod load_balancer;
 pub mod mesh;
 mod schema;
@@ -24,6 +26,7 @@ mod scope;
 mod service_entry;
 mod traffic_policy;
 mod version;
+mod virtual_service;
 
 pub use diagnostic::*;
 pub use mesh::{MeshConfig, OutboundPolicy};
@@ -54,7 +57,7 @@ pub fn check_resource(resource: &Resource, opts: &Options) -> Vec<Diagnostic> {
             schema::Unknown { f: &mut f }.destination_rule(&dr.spec);
             destination_rule::check(dr, opts, &mut f);
         }
-        Resource::Other(_) => return Vec::new(),
+        Resource::Other(o) => return check_chain_kind(o, opts),
     }
     let flagged = schema::check_versions(resource, opts, &mut f);
     // A release that does not know a field ignores it: what is wrong inside it
@@ -74,6 +77,26 @@ pub fn check_resource(resource: &Resource, opts: &Options) -> Vec<Diagnostic> {
             d.message.push_str(
                 " (ignored by this Istio release; rejected by releases that know the field)",
             );
+        }
+    }
+    f.out
+}
+
+/// Admission diagnostics of a Gateway or VirtualService (none for other kinds
+/// kept as text): a value that does not fit the CRD's types is a `CRD-TYPE` error.
+fn check_chain_kind(o: &crate::model::OtherResource, opts: &Options) -> Vec<Diagnostic> {
+    use crate::model::ChainResource;
+    let mut f = Findings::default();
+    match o.chain_view() {
+        None => {}
+        Some(Err(e)) => f.error("CRD-TYPE", e.path, e.message),
+        Some(Ok(ChainResource::Gateway(gw))) => {
+            schema::check_object(&gw.metadata, &gw.extra, &mut f);
+            gateway::check(&gw, opts, &mut f);
+        }
+        Some(Ok(ChainResource::VirtualService(vs))) => {
+            schema::check_object(&vs.metadata, &vs.extra, &mut f);
+            virtual_service::check(&vs, opts, &mut f);
         }
     }
     f.out
@@ -117,6 +140,7 @@ pub fn check_document(
                 message: err.message.clone(),
                 source: Source::Admission,
             },
+            related: Vec::new(),
         });
         return out;
     }
@@ -148,6 +172,7 @@ pub fn check_document(
                         message: err.message.clone(),
                         source: Source::Admission,
                     },
+                    related: Vec::new(),
                 });
                 // Judge the rest of the object too, so every error shows in one run.
                 let typed_error = matches!(
@@ -180,6 +205,7 @@ pub fn check_document(
                             line: pos.line,
                             column: pos.column,
                             diagnostic: d,
+                            related: Vec::new(),
                         });
                     }
                 }
@@ -199,6 +225,7 @@ pub fn check_document(
                         line: pos.line,
                         column: pos.column,
                         diagnostic: d,
+                        related: Vec::new(),
                     });
                 }
             }
@@ -236,6 +263,7 @@ pub fn cross_resource_among(
     let mut found = istio.found;
     let mut own = scope::Out::new(workspace, positions, Source::EgressStudio);
     cross::run(&entries, &mut own);
+    chain::run(&entries, &mut own);
     found.extend(own.found);
     let suppressed: std::collections::HashMap<Site, Vec<String>> = entries
         .iter()
@@ -286,3 +314,5 @@ pub fn is_unreadable(class: LoadErrorClass) -> bool {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_chain_kinds;

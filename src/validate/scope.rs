@@ -2,7 +2,7 @@
 //! places and namespaces, `exportTo` visibility, host matching, and one way to
 //! report a finding at a field's line and column.
 
-use super::{Diagnostic, Located, ResourceId, Severity, Site, Source};
+use super::{Diagnostic, Located, Related, ResourceId, Severity, Site, Source};
 use crate::model::{DestinationRule, Resource, ServiceEntry};
 use crate::yaml::{PositionIndex, Revision, Workspace};
 use std::collections::{HashMap, HashSet};
@@ -205,6 +205,7 @@ pub enum Relation {
 /// key with the edited one. `suffix` is `svc.<cluster domain>`.
 pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Relation {
     let mut keys = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
     let mut host = |h: &str| {
         keys.push(format!("h:{}", h.to_ascii_lowercase()));
         let full = fqdn(namespace, h, suffix);
@@ -233,6 +234,9 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
                 return Relation::Global;
             }
             host(h);
+            for c in super::chain::credential_names(dr) {
+                extra.push(format!("s:{c}"));
+            }
         }
         Resource::Other(o)
             if o.api_version == "v1" && matches!(o.kind.as_str(), "Pod" | "Node") =>
@@ -240,8 +244,53 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
             return Relation::Global;
         }
         Resource::Other(o) if o.api_version == "v1" && o.kind == "Service" => host(&o.name),
-        Resource::Other(_) => {}
+        Resource::Other(o) if o.api_version == "v1" && o.kind == "Secret" => {
+            extra.push(format!("s:{}", o.name));
+        }
+        Resource::Other(o) => match o.chain_view() {
+            Some(Ok(crate::model::ChainResource::Gateway(g))) => {
+                extra.push(format!("g:{namespace}/{}", o.name));
+                for (_, s) in g.spec.servers() {
+                    for h in &s.hosts {
+                        let name = h.split_once('/').map_or(h.as_str(), |x| x.1);
+                        if name.starts_with('*') {
+                            return Relation::Global;
+                        }
+                        host(name);
+                    }
+                    if let Some(c) = s.tls.as_ref().and_then(|t| t.credential_name.as_deref()) {
+                        extra.push(format!("s:{c}"));
+                    }
+                }
+            }
+            Some(Ok(crate::model::ChainResource::VirtualService(v))) => {
+                let dests: Vec<String> = v
+                    .spec
+                    .all_rules()
+                    .flat_map(|(_, _, r)| {
+                        r.destinations()
+                            .map(|(_, d)| d.host.clone().unwrap_or_default())
+                    })
+                    .collect();
+                if v.spec
+                    .hosts
+                    .iter()
+                    .chain(&dests)
+                    .any(|h| h.starts_with('*'))
+                {
+                    return Relation::Global;
+                }
+                v.spec.hosts.iter().chain(&dests).for_each(|h| host(h));
+                for g in &v.spec.gateways {
+                    if g != "mesh" {
+                        extra.push(format!("g:{}", super::chain::resolve_gateway(g, namespace)));
+                    }
+                }
+            }
+            _ => {}
+        },
     }
+    keys.extend(extra);
     keys.sort();
     keys.dedup();
     Relation::Keys(keys)
@@ -273,6 +322,11 @@ impl<'w, 'c> Out<'w, 'c> {
         path: &str,
         message: String,
     ) {
+        self.push_related(at, severity, code, path, message, &[]);
+    }
+
+    /// The file line and column of `path` inside `at`.
+    fn position(&mut self, at: &Entry, path: &str) -> (usize, usize) {
         let ws = self.ws;
         let doc = &ws.files[at.site.file].documents[at.site.document];
         let prefix = at
@@ -285,10 +339,38 @@ impl<'w, 'c> Out<'w, 'c> {
             .entry(doc.revision)
             .or_insert_with(|| PositionIndex::build(&doc.raw))
             .find(&format!("{prefix}{path}"));
+        (pos.line + doc.line - 1, pos.column)
+    }
+
+    /// A finding that names other ends too (`related`: each entry and a field path in it).
+    pub fn push_related(
+        &mut self,
+        at: &Entry,
+        severity: Severity,
+        code: &str,
+        path: &str,
+        message: String,
+        related: &[(&Entry, &str)],
+    ) {
+        let (line, column) = self.position(at, path);
+        let related = related
+            .iter()
+            .map(|(e, p)| {
+                let (line, column) = self.position(e, p);
+                Related {
+                    at: e.site,
+                    line,
+                    column,
+                    resource: e.id.to_resource_id(),
+                    path: p.to_string(),
+                }
+            })
+            .collect();
         self.found.push(Located {
             at: at.site,
-            line: pos.line + doc.line - 1,
-            column: pos.column,
+            line,
+            column,
+            related,
             diagnostic: Diagnostic {
                 severity,
                 code: code.to_string(),

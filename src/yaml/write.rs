@@ -288,8 +288,8 @@ fn object_text(raw: &str, eol: Eol) -> String {
     text
 }
 
-/// Every object of a file, for export. ServiceEntries and DestinationRules get
-/// `api_version` when one is given; other kinds pass through unchanged. A
+/// Every object of a file, for export. ServiceEntries, DestinationRules,
+/// Gateways and VirtualServices get `api_version` when one is given; other kinds pass through unchanged. A
 /// `kind: List` is exported as its items (emitted). A plain document is exported
 /// as it would be saved: untouched ones keep their text, edited ones are
 /// patched in place like a save, so both keep their comments.
@@ -321,7 +321,7 @@ pub fn export_objects(
                 }
             };
             let wanted = api_version
-                .filter(|_| resource.is_istio())
+                .filter(|_| resource.is_networking())
                 .map(ApiVersion::group_version);
             let from_doc = if item.list_index.is_none() {
                 let saved = render_document(file, doc)?;

@@ -2,7 +2,10 @@
 //! gateway) → external host, with the security class of each port, the
 //! DestinationRule's policies and the probe overlay. No egui.
 
+mod chain;
 pub mod security;
+
+pub use chain::GatewayHop;
 
 pub use super::overlay::{Overlay, ProbeMark, ProbeResult};
 use crate::model::{DestinationRule, Resource, ServiceEntry};
@@ -17,6 +20,9 @@ pub struct Listener {
     pub protocol: String,
     /// What is on the wire to the host, classified and in words.
     pub wire: Wire,
+    /// Hop 1 (sidecar -> egress gateway) when the route leaves through a gateway;
+    /// `wire` is then hop 2 (gateway -> external host).
+    pub to_gateway: Option<Wire>,
     pub probe: Option<ProbeMark>,
 }
 
@@ -29,6 +35,8 @@ pub struct Route {
     pub workloads: Vec<String>,
     pub listeners: Vec<Listener>,
     pub gateway: Option<String>,
+    /// The egress-gateway chain the route leaves through, when one is found.
+    pub gateway_hop: Option<GatewayHop>,
     pub hosts: Vec<String>,
     pub resolution: String,
     pub location: String,
@@ -170,6 +178,7 @@ pub fn build(
         }
     }
     let gws = gateways(ws);
+    let chains = chain::Chains::of(ws, diags);
     let worst_by_site = crate::validate::worst_by_site(diags);
     // Which probe results are still current (only worth computing when there are some).
     let overlay = if probes.is_empty() {
@@ -206,6 +215,7 @@ pub fn build(
             &candidates,
             &rule_sites,
             &gws,
+            &chains,
             &worst_by_site,
             &overlay,
         );
@@ -230,6 +240,7 @@ fn route_of(
     rule_refs: &[&DestinationRule],
     rule_sites: &HashMap<*const DestinationRule, Site>,
     gws: &HashMap<String, String>,
+    chains: &chain::Chains,
     diags: &HashMap<Site, Severity>,
     overlay: &Overlay,
 ) -> Route {
@@ -260,11 +271,14 @@ fn route_of(
         let labels: Vec<String> = sel.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
         workloads.push(format!("selects {}", labels.join(",")));
     }
-    let gateway = se
-        .spec
-        .hosts()
-        .iter()
-        .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned());
+    let summary = chains.for_hosts(se.spec.hosts());
+    let gateway_hop = summary.map(|c| chains.hop(c));
+    let gateway = gateway_hop.as_ref().map(|h| h.name.clone()).or_else(|| {
+        se.spec
+            .hosts()
+            .iter()
+            .find_map(|h| gws.get(&h.to_ascii_lowercase()).cloned())
+    });
     let name = se.metadata.name.clone().unwrap_or_default();
     let mut listeners: Vec<Listener> = se
         .spec
@@ -274,16 +288,23 @@ fn route_of(
             let number = port.number.unwrap_or(0);
             let protocol = port.protocol.clone().unwrap_or_default();
             let upstream = port.target_port.filter(|t| *t > 0).unwrap_or(number);
-            Listener {
-                port: number,
-                wire: security::classify(
+            let hops = summary.and_then(|c| chain::hops_for(c, number));
+            let classified = || {
+                security::classify(
                     se.spec.location(),
                     &protocol,
                     number,
                     upstream,
                     rule,
                     gateway.is_some(),
-                ),
+                )
+            };
+            Listener {
+                port: number,
+                wire: hops
+                    .and_then(|h| chain::to_external(h, se.spec.location(), rule_refs))
+                    .unwrap_or_else(classified),
+                to_gateway: hops.map(chain::to_gateway),
                 protocol: if protocol.is_empty() {
                     "TCP".into()
                 } else {
@@ -312,6 +333,7 @@ fn route_of(
         workloads,
         listeners,
         gateway,
+        gateway_hop,
         hosts: se.spec.hosts().to_vec(),
         resolution: se.spec.resolution().to_string(),
         location: se.spec.location().to_string(),

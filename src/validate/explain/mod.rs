@@ -7,7 +7,9 @@
 //! The entries follow `istio/validation.md` (the Istio source each rule comes
 //! from, and the release that changed it).
 
+mod chain;
 mod destination_rule;
+mod gateway;
 mod other;
 mod service_entry;
 
@@ -74,6 +76,11 @@ impl Explanation {
         const DR: &str =
             "https://istio.io/latest/docs/reference/config/networking/destination-rule/";
         const CRD: &str = "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation";
+        const GW: &str = "https://istio.io/latest/docs/reference/config/networking/gateway/";
+        const VS: &str =
+            "https://istio.io/latest/docs/reference/config/networking/virtual-service/";
+        const EGRESS_GATEWAY: &str =
+            "https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/";
         const TLS_ORIGINATION: &str =
             "https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/";
         let c = self.code;
@@ -97,6 +104,9 @@ impl Explanation {
             "DOUBLE-TLS" | "PLAINTEXT-TLS-PORT" => TLS_ORIGINATION,
             "DUPLICATE-DR" | "EXPORT-HIDDEN" => DR,
             "DUPLICATE-HOST-PORT" | "LISTENER-COLLISION" => SE,
+            _ if c.starts_with("GW") || c.starts_with("GT") => GW,
+            _ if c.starts_with("VS") || c.starts_with("GN") => VS,
+            _ if c.starts_with("EG") => EGRESS_GATEWAY,
             _ if c.starts_with("CRD-SE-") || c.starts_with("SE") || c.starts_with('X') => SE,
             _ if c.starts_with("CRD-") => CRD,
             _ => {
@@ -188,6 +198,10 @@ fn layer(code: &str) -> Layer {
         ),
         ("TLS", "ValidateTLS, pkg/config/validation/agent"),
         ("X", "validateExportTo, pkg/config/validation"),
+        ("GW", "ValidateGateway, pkg/config/validation"),
+        ("GT", "validateTLSOptions, pkg/config/validation"),
+        ("VS", "ValidateVirtualService, pkg/config/validation"),
+        ("GN", "validateGatewayNames, pkg/config/validation"),
     ];
     if let Some((_, function)) = webhook.iter().find(|(p, _)| numbered(p)) {
         return Layer::Webhook(function);
@@ -209,6 +223,8 @@ pub fn all() -> impl Iterator<Item = &'static Explanation> {
     service_entry::ENTRIES
         .iter()
         .chain(destination_rule::ENTRIES)
+        .chain(gateway::ENTRIES)
+        .chain(chain::ENTRIES)
         .chain(other::ENTRIES)
 }
 

@@ -1,0 +1,197 @@
+//! The diagram draws a route through an egress gateway as two hops, each in its
+//! security colour, and a chain with a broken link as a broken edge with the
+//! EG code; the corpus's egress-gateway tasks draw two hops.
+
+mod common;
+
+use egress_studio::diagram;
+use egress_studio::diagram::graph::Security;
+use egress_studio::diagram::layout::{NodeKind, Shape, Tone};
+use egress_studio::gateway_recipes::{GatewayParams, GatewayRecipe};
+use egress_studio::validate::{self, MeshConfig, Options};
+use egress_studio::yaml::{SourceFile, Workspace};
+
+fn workspace(texts: &[String]) -> Workspace {
+    Workspace {
+        files: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SourceFile::from_text(format!("f{i}.yaml").into(), t))
+            .collect(),
+    }
+}
+
+fn graph_and_shapes(ws: &Workspace) -> (diagram::Graph, Vec<Shape>) {
+    let diags = validate::analyze(ws, &Options::default(), &MeshConfig::default());
+    let graph = diagram::build(ws, &diags, &[], &Default::default());
+    let layout = diagram::lay_out(&graph, &Default::default(), diagram::layout::EXPORT_WIDTH);
+    (graph, layout.shapes.clone())
+}
+
+fn recipe(r: GatewayRecipe) -> String {
+    r.manifest(&GatewayParams {
+        host: r.example_host().into(),
+        port: r.default_port(),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn tls_origination_at_the_gateway_draws_two_hops_in_their_colours() {
+    let ws = workspace(&[recipe(GatewayRecipe::TlsOrigination)]);
+    let (graph, shapes) = graph_and_shapes(&ws);
+    let route = graph
+        .routes()
+        .find(|r| r.hosts == ["api.example.com"])
+        .unwrap();
+    let hop = route
+        .gateway_hop
+        .as_ref()
+        .expect("the route leaves through the gateway");
+    assert_eq!(hop.name, "istio-system/api-example-com-egress");
+    assert!(hop.broken.is_none(), "{:?}", hop.broken);
+    let http = route.listeners.iter().find(|l| l.port == 80).unwrap();
+    assert_eq!(http.to_gateway.as_ref().unwrap().class, Security::MutualTls);
+    assert_eq!(http.wire.class, Security::VerifiedTls, "{}", http.wire.full);
+    assert!(
+        http.wire
+            .full
+            .contains("egress gateway -> api.example.com:443"),
+        "{}",
+        http.wire.full
+    );
+    // The gateway column: a node, and hop-1 edges coloured by class.
+    assert!(shapes.iter().any(|s| matches!(
+        s,
+        Shape::Node {
+            kind: NodeKind::Gateway,
+            ..
+        }
+    )));
+    assert!(shapes.iter().any(|s| matches!(
+        s,
+        Shape::Edge {
+            class: Some(Security::MutualTls),
+            ..
+        }
+    )));
+    assert!(shapes.iter().any(|s| matches!(
+        s,
+        Shape::Edge {
+            class: Some(Security::VerifiedTls),
+            ..
+        }
+    )));
+}
+
+#[test]
+fn every_gateway_recipe_draws_two_hops() {
+    for r in GatewayRecipe::ALL {
+        let ws = workspace(&[recipe(r)]);
+        let (graph, _) = graph_and_shapes(&ws);
+        let two_hops = graph
+            .routes()
+            .filter(|route| route.gateway_hop.is_some())
+            .flat_map(|route| &route.listeners)
+            .any(|l| l.to_gateway.is_some());
+        assert!(two_hops, "{r:?}");
+    }
+}
+
+#[test]
+fn passthrough_hops_are_the_applications_tls() {
+    let ws = workspace(&[recipe(GatewayRecipe::HttpsPassthrough)]);
+    let (graph, _) = graph_and_shapes(&ws);
+    let l = &graph
+        .routes()
+        .find(|r| r.gateway_hop.is_some())
+        .unwrap()
+        .listeners[0];
+    assert_eq!(l.to_gateway.as_ref().unwrap().class, Security::Passthrough);
+    assert_eq!(l.wire.class, Security::Passthrough, "{}", l.wire.full);
+}
+
+#[test]
+fn a_broken_chain_is_a_broken_edge_with_its_eg_code() {
+    let broken = recipe(GatewayRecipe::TlsOrigination).replace(
+        "{mode: ISTIO_MUTUAL, sni: 'api.example.com'}",
+        "{mode: ISTIO_MUTUAL}",
+    );
+    let ws = workspace(&[broken]);
+    let (graph, shapes) = graph_and_shapes(&ws);
+    let hop = graph.routes().find_map(|r| r.gateway_hop.clone()).unwrap();
+    assert_eq!(hop.broken.as_ref().map(|b| b.0.as_str()), Some("EG13"));
+    let error_edges = shapes
+        .iter()
+        .filter(|s| {
+            matches!(
+                s,
+                Shape::Edge {
+                    tone: Tone::Error,
+                    class: None,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(error_edges >= 2, "a gap needs two segments");
+    let code_shown = shapes.iter().any(|s| match s {
+        Shape::Node {
+            kind: NodeKind::Gateway,
+            lines,
+            detail,
+            ..
+        } => lines.iter().any(|l| l.text.contains("EG13")) && detail.contains("EG13"),
+        _ => false,
+    });
+    assert!(code_shown);
+}
+
+#[test]
+fn corpus_egress_gateway_tasks_draw_two_hops() {
+    let dir = common::corpus_dir().join("istio.io");
+    let tasks: &[&[&str]] = &[
+        &[
+            "egress-gateway--egress_gateway_for_https_traffic_1.yaml",
+            "egress-gateway--egress_gateway_for_https_traffic_3.yaml",
+        ],
+        &[
+            "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_1.yaml",
+            "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_3.yaml",
+            "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_4.yaml",
+        ],
+        &[
+            "egress-gateway-tls-origination--deploy_a_mutual_tls_server_6.yaml",
+            "egress-gateway-tls-origination--configure_mutual_tls_origination_for_egress_traffic_1.yaml",
+            "egress-gateway-tls-origination--configure_mutual_tls_origination_for_egress_traffic_2.yaml",
+        ],
+        &[
+            // The *.wikipedia.org ServiceEntry comes from the task's first step.
+            "wildcard-egress-hosts--configure_direct_traffic_to_a_wildcard_host_1.yaml",
+            "wildcard-egress-hosts--configure_egress_gateway_traffic_to_a_wildcard_host_1.yaml",
+            "wildcard-egress-hosts--configure_egress_gateway_traffic_to_a_wildcard_host_3.yaml",
+        ],
+    ];
+    for files in tasks {
+        let texts: Vec<String> = files
+            .iter()
+            .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+            .collect();
+        let ws = workspace(&texts);
+        let (graph, _) = graph_and_shapes(&ws);
+        let hops: Vec<_> = graph
+            .routes()
+            .filter_map(|r| r.gateway_hop.as_ref().map(|h| (r, h)))
+            .collect();
+        assert!(!hops.is_empty(), "{files:?}: no route through a gateway");
+        for (r, h) in hops {
+            assert!(
+                r.listeners.iter().any(|l| l.to_gateway.is_some()),
+                "{files:?} {}",
+                r.name
+            );
+            assert!(h.broken.is_none(), "{files:?}: {:?}", h.broken);
+        }
+    }
+}
