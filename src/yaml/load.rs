@@ -159,6 +159,22 @@ impl PartialEq for Document {
 }
 
 impl Document {
+    /// Moves the file-level positions of this document's errors to a new first line.
+    fn shift_errors(&mut self, new_line: usize) {
+        let old = self.line;
+        let shift = |pos: &mut Pos| {
+            pos.line = (pos.line + new_line).saturating_sub(old);
+        };
+        if let Some(e) = &mut self.error {
+            shift(&mut e.pos);
+        }
+        for item in &mut self.items {
+            if let Err(e) = &mut item.resource {
+                shift(&mut e.pos);
+            }
+        }
+    }
+
     /// Positions inside this document, file-level.
     pub fn positions(&self) -> DocumentPositions {
         DocumentPositions {
@@ -407,11 +423,16 @@ impl SourceFile {
         }
     }
 
-    /// Recomputes ordinals, spans and first lines after documents were added or removed.
-    fn renumber(&mut self) {
+    /// Recomputes ordinals, spans and first lines after documents were added,
+    /// removed or given new text; the located errors of a document that moved
+    /// move with it.
+    pub fn renumber(&mut self) {
         let (mut offset, mut line, mut ordinal) = (0usize, 1usize, 0usize);
         for doc in &mut self.documents {
             doc.span = offset..offset + doc.raw.len();
+            if doc.line != line {
+                doc.shift_errors(line);
+            }
             doc.line = line;
             doc.ordinal = ordinal;
             offset += doc.raw.len();
