@@ -14,6 +14,7 @@ mod probe_panel;
 mod route;
 mod settings;
 mod widgets;
+mod yaml_layout;
 mod yaml_view;
 
 pub use commands::Command;
@@ -169,6 +170,8 @@ pub struct EgressStudio {
     workspace_key: (Vec<PathBuf>, String),
     /// Large files being read in the background.
     pub opening: Vec<PathBuf>,
+    /// The YAML tab's editor.
+    pub yaml: yaml_view::YamlEditor,
 }
 
 impl Default for EgressStudio {
@@ -214,6 +217,7 @@ impl EgressStudio {
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
             opening: Vec::new(),
+            yaml: yaml_view::YamlEditor::default(),
         }
     }
 

@@ -571,6 +571,9 @@ impl EgressStudio {
             }
         });
         ui.separator();
+        if self.tab == EditorTab::Form && !has_form && yaml_view::load_error_ui(self, ui, site) {
+            return;
+        }
         if self.tab == EditorTab::Yaml || !has_form {
             yaml_view::yaml_ui(self, ui, site);
             return;

@@ -1,159 +1,578 @@
-//! The YAML tab: the selected resource as it will be written, highlighted and
-//! copyable; a document that failed to parse shows its raw text with the error line.
+//! The YAML tab: a text editor for the selected document. It shows the document
+//! as it will be written (a document edited in the form, patched), and what is
+//! typed is the document: every change goes to the session as the document's
+//! new text ([`Session::replace_document_text`]), one undo step like a form edit,
+//! parsed and judged as it is typed, and saved as typed. The document's findings
+//! are marked in a gutter and underlined, with the message on hover. Pasting
+//! several documents adds them as new resources after this one.
+//!
+//! The editor keeps only a draft of the text, rebuilt whenever the document's
+//! revision changes (an undo, a form edit), and caches its layout by the text
+//! and the session's version.
+//!
+//! [`Session::replace_document_text`]: crate::session::Session::replace_document_text
 
 use super::EgressStudio;
 use super::widgets::severity_color;
+use super::yaml_layout::{self, Mark};
+use crate::session::Session;
+use crate::session::history::MergeKey;
 use crate::validate::{Severity, Site};
-use egui::text::LayoutJob;
-use egui::{Color32, FontId, TextFormat, Ui};
+use crate::yaml::{PositionIndex, Revision, is_blank_document, split_documents, text_for_editing};
+use egui::text::{CCursor, CCursorRange};
+use egui::{Galley, RichText, Ui};
+use std::rc::Rc;
+use std::sync::Arc;
 
-struct Palette {
-    key: Color32,
-    string: Color32,
-    number: Color32,
-    comment: Color32,
-    punct: Color32,
-    text: Color32,
-    error_bg: Color32,
+/// The editor's view state.
+#[derive(Default)]
+pub struct YamlEditor {
+    draft: Option<Draft>,
+    /// Where to put the cursor when the editor next shows: 1-based line and
+    /// column of the editor's text.
+    goto: Option<(usize, usize)>,
+    /// A cursor (character index) for document `.1` of file `.0`, set when an
+    /// edit split the text into several documents.
+    pending_cursor: Option<(usize, usize, usize)>,
+    marks: Option<(u64, usize, usize, Rc<Vec<Mark>>)>,
+    galley: Option<LaidOut>,
 }
 
-fn palette(ui: &Ui) -> Palette {
-    if ui.visuals().dark_mode {
-        Palette {
-            key: Color32::from_rgb(130, 190, 255),
-            string: Color32::from_rgb(206, 170, 120),
-            number: Color32::from_rgb(170, 215, 150),
-            comment: Color32::from_rgb(120, 130, 120),
-            punct: Color32::from_rgb(160, 160, 160),
-            text: Color32::from_rgb(220, 220, 220),
-            error_bg: Color32::from_rgb(90, 30, 30),
-        }
-    } else {
-        Palette {
-            key: Color32::from_rgb(20, 80, 170),
-            string: Color32::from_rgb(150, 70, 20),
-            number: Color32::from_rgb(30, 120, 40),
-            comment: Color32::from_rgb(110, 120, 110),
-            punct: Color32::from_rgb(90, 90, 90),
-            text: Color32::from_rgb(30, 30, 30),
-            error_bg: Color32::from_rgb(255, 215, 215),
-        }
+/// The text being edited, and the document revision it matches.
+struct Draft {
+    file: usize,
+    document: usize,
+    revision: Revision,
+    /// The object selected when the draft began: edits merge at one selection.
+    item: Option<usize>,
+    text: String,
+    note: String,
+}
+
+/// The last layout, valid for this text at this session version and theme.
+struct LaidOut {
+    text: String,
+    version: u64,
+    dark: bool,
+    galley: Arc<Galley>,
+}
+
+impl YamlEditor {
+    /// The findings marked in the editor now (for tests and the status line).
+    pub fn marks(&self) -> &[Mark] {
+        self.marks.as_ref().map_or(&[], |m| m.3.as_slice())
     }
-}
 
-/// Lays out YAML with simple token colours; `error_line` (1-based, within `text`) is marked.
-pub fn highlight(ui: &Ui, text: &str, error_line: Option<usize>) -> LayoutJob {
-    let p = palette(ui);
-    let font = FontId::monospace(13.0);
-    let mut job = LayoutJob::default();
-    for (i, line) in text.split_inclusive('\n').enumerate() {
-        let bg = if error_line == Some(i + 1) {
-            p.error_bg
-        } else {
-            Color32::TRANSPARENT
+    /// The text in the editor now.
+    pub fn text(&self) -> Option<&str> {
+        self.draft.as_ref().map(|d| d.text.as_str())
+    }
+
+    /// Opens the editor at 1-based `line` and `column` of the document's text.
+    pub fn go_to(&mut self, line: usize, column: usize) {
+        self.goto = Some((line.max(1), column.max(1)));
+    }
+
+    /// Makes the draft match the document at `site`.
+    fn sync(&mut self, session: &Session, site: Site) {
+        let Some(file) = session.workspace.files.get(site.file) else {
+            return;
         };
-        let fmt = |color| TextFormat {
-            font_id: font.clone(),
-            color,
-            background: bg,
-            ..Default::default()
+        let Some(doc) = file.documents.get(site.document) else {
+            return;
         };
-        let trimmed = line.trim_start();
-        let indent = &line[..line.len() - trimmed.len()];
-        job.append(indent, 0.0, fmt(p.text));
-        if trimmed.starts_with('#') {
-            job.append(trimmed, 0.0, fmt(p.comment));
-            continue;
-        }
-        let (body, comment) = match trimmed.find(" #") {
-            Some(i) => trimmed.split_at(i),
-            None => (trimmed, ""),
-        };
-        let mut rest = body;
-        if let Some(r) = rest.strip_prefix("- ") {
-            job.append("- ", 0.0, fmt(p.punct));
-            rest = r;
-        }
-        if let Some(colon) = rest.find(": ").or_else(|| {
-            rest.trim_end()
-                .ends_with(':')
-                .then(|| rest.trim_end().len() - 1)
+        if self.draft.as_ref().is_some_and(|d| {
+            (d.file, d.document, d.revision) == (site.file, site.document, doc.revision)
         }) {
-            let (k, v) = rest.split_at(colon);
-            job.append(k, 0.0, fmt(p.key));
-            job.append(":", 0.0, fmt(p.punct));
-            rest = &v[1..];
+            return;
         }
-        let value = rest.trim();
-        let color = if value.starts_with(['"', '\'']) {
-            p.string
-        } else if value.parse::<f64>().is_ok() || matches!(value, "true" | "false" | "null") {
-            p.number
-        } else {
-            p.text
+        let (text, note) = match crate::yaml::render_document_report(file, doc) {
+            Ok((text, _)) if !doc.dirty => (
+                text,
+                "The text is the document: it is saved as you type it.".to_string(),
+            ),
+            Ok((text, false)) => (
+                text,
+                "Edited in the form: shown as it will be saved, changed in place.".to_string(),
+            ),
+            Ok((text, true)) => (
+                text,
+                "Edited in the form: it will be written from the model, so its comments and layout are not kept.".to_string(),
+            ),
+            Err(e) => (doc.raw.clone(), format!("Shown as read: {e}")),
         };
-        job.append(rest, 0.0, fmt(color));
-        if !comment.is_empty() {
-            job.append(comment, 0.0, fmt(p.comment));
-        }
+        self.draft = Some(Draft {
+            file: site.file,
+            document: site.document,
+            revision: doc.revision,
+            item: site.item,
+            text: text_for_editing(&text),
+            note,
+        });
     }
-    job
+
+    /// The marks of the document at `site`, for the session's version.
+    fn marks_for(&mut self, session: &Session, site: Site) -> Rc<Vec<Mark>> {
+        if let Some((v, f, d, marks)) = &self.marks
+            && (*v, *f, *d) == (session.version(), site.file, site.document)
+        {
+            return marks.clone();
+        }
+        let text = self.draft.as_ref().map_or("", |d| d.text.as_str());
+        let marks = Rc::new(marks_of(session, site.file, site.document, text));
+        self.marks = Some((session.version(), site.file, site.document, marks.clone()));
+        marks
+    }
+}
+
+/// The findings of one document placed in its editor text.
+fn marks_of(session: &Session, file: usize, document: usize, text: &str) -> Vec<Mark> {
+    let Some(doc) = session
+        .workspace
+        .files
+        .get(file)
+        .and_then(|f| f.documents.get(document))
+    else {
+        return Vec::new();
+    };
+    // A document edited in the form is shown patched: its findings are placed
+    // by their field in that text.
+    let index = std::cell::OnceCell::new();
+    let mut marks: Vec<Mark> = session
+        .diagnostics
+        .iter()
+        .filter(|l| l.at.file == file && l.at.document == document)
+        .map(|l| {
+            let d = &l.diagnostic;
+            let item = l.at.item.and_then(|i| doc.items.get(i));
+            let (line, column) = match item {
+                Some(item) if doc.dirty && !d.path.is_empty() => {
+                    let index = index.get_or_init(|| PositionIndex::build(text));
+                    let pos = index.find(&format!("{}{}", item.path_prefix(), d.path));
+                    (pos.line, pos.column)
+                }
+                _ => ((l.line + 1).saturating_sub(doc.line).max(1), l.column),
+            };
+            let at = if d.path.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", d.path)
+            };
+            Mark {
+                line,
+                column,
+                severity: d.severity,
+                message: format!("{} {}: {}{at}", d.severity.as_str(), d.code, d.message),
+            }
+        })
+        .collect();
+    marks.sort_by_key(|m| (m.line, m.column));
+    marks
+}
+
+/// True when `text` holds more than one document.
+fn several_documents(text: &str) -> bool {
+    split_documents(text)
+        .iter()
+        .filter(|s| !is_blank_document(&text[s.span.clone()]))
+        .count()
+        > 1
+}
+
+/// Byte offset of character `index` in `text`.
+fn byte_of_char(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map_or(text.len(), |(b, _)| b)
+}
+
+/// Character index of 1-based `line` and `column` in `text`.
+fn char_of_line(text: &str, line: usize, column: usize) -> usize {
+    let mut chars = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let body = l.trim_end_matches(['\n', '\r']).chars().count();
+            return chars + (column - 1).min(body);
+        }
+        chars += l.chars().count();
+    }
+    chars
+}
+
+fn merge_key(app: &EgressStudio, widget: egui::Id) -> MergeKey {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&(widget, app.focus_epoch), &mut h);
+    MergeKey(std::hash::Hasher::finish(&h))
+}
+
+/// The editor's widget, one for every document (the cursor follows the text
+/// when an edit splits it into several documents).
+fn editor_id() -> egui::Id {
+    egui::Id::unique("yaml-editor")
 }
 
 pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
-    let file = &app.session.workspace.files[site.file];
-    let doc = &file.documents[site.document];
-    let (text, error_line, message) = if let Some(err) = &doc.error {
-        (
-            doc.raw.clone(),
-            Some(err.pos.line + 1 - doc.line),
-            Some(format!(
-                "line {}, column {}: {}",
-                err.pos.line, err.pos.column, err.message
-            )),
-        )
-    } else {
-        let item = site.item.and_then(|i| doc.items.get(i));
-        match item.map(|i| &i.resource) {
-            Some(Err(err)) => (
-                doc.raw.clone(),
-                Some(err.pos.line + 1 - doc.line),
-                Some(format!(
-                    "line {}, column {}: {}",
-                    err.pos.line, err.pos.column, err.message
-                )),
-            ),
-            Some(Ok(r)) if doc.dirty || doc.list_envelope.is_some() => {
-                match r.to_value().and_then(|v| serde_yaml::to_string(&v)) {
-                    Ok(t) => (t, None, None),
-                    Err(e) => (String::new(), None, Some(e.to_string())),
-                }
-            }
-            _ => (doc.raw.clone(), None, None),
-        }
+    app.yaml.sync(&app.session, site);
+    let marks = app.yaml.marks_for(&app.session, site);
+    let Some(draft) = app.yaml.draft.as_ref() else {
+        return;
     };
+    let note = draft.note.clone();
     ui.horizontal(|ui| {
         if ui
             .button("Copy")
-            .on_hover_text("Copy this YAML to the clipboard")
+            .on_hover_text("Copy this document's text to the clipboard")
             .clicked()
         {
-            ui.ctx().copy_text(text.clone());
+            ui.ctx().copy_text(draft.text.clone());
         }
-        if doc.dirty {
-            ui.label("edited: written from the model on save");
-        } else {
-            ui.label("unchanged: saved byte for byte");
-        }
+        ui.label(note);
     });
-    if let Some(m) = &message {
-        ui.label(egui::RichText::new(format!("E {m}")).color(severity_color(ui, Severity::Error)));
+    problems_ui(app, ui, &marks);
+    let id = editor_id();
+    take_paste(app, ui, site, id);
+    editor_ui(app, ui, site, id, &marks);
+}
+
+/// The findings as clickable lines above the editor (the first few).
+fn problems_ui(app: &mut EgressStudio, ui: &mut Ui, marks: &[Mark]) {
+    const SHOWN: usize = 3;
+    for m in marks
+        .iter()
+        .filter(|m| m.severity > Severity::Info)
+        .take(SHOWN)
+    {
+        let text = format!("line {}, column {}: {}", m.line, m.column, m.message);
+        let label = egui::Label::new(RichText::new(text).color(severity_color(ui, m.severity)))
+            .truncate()
+            .sense(egui::Sense::click());
+        if ui
+            .add(label)
+            .on_hover_text("Go to this line in the editor")
+            .clicked()
+        {
+            app.yaml.go_to(m.line, m.column);
+        }
     }
-    let job = highlight(ui, &text, error_line);
-    egui::ScrollArea::both()
-        .id_salt(("yaml", site.file, site.document))
+    let more = marks
+        .iter()
+        .filter(|m| m.severity > Severity::Info)
+        .count()
+        .saturating_sub(SHOWN);
+    if more > 0 {
+        let s = if more == 1 { "" } else { "s" };
+        ui.weak(format!(
+            "and {more} more finding{s}: see the gutter or the Diagnostics panel"
+        ));
+    }
+}
+
+/// A paste of several documents into the editor adds them as new resources
+/// after this document instead of inserting them into its text (unless the
+/// paste replaces the whole text).
+fn take_paste(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id) {
+    if !ui.memory(|m| m.has_focus(id)) {
+        return;
+    }
+    let Some(draft) = app.yaml.draft.as_ref() else {
+        return;
+    };
+    let all = draft.text.chars().count();
+    let replaces_all = draft.text.trim().is_empty()
+        || egui::TextEdit::load_state(ui.ctx(), id)
+            .and_then(|s| s.cursor.char_range())
+            .is_some_and(|r| {
+                let (a, b) = (r.primary.index.0, r.secondary.index.0);
+                a.min(b) == 0 && a.max(b) >= all
+            });
+    if replaces_all {
+        return;
+    }
+    let pasted = ui.input_mut(|i| {
+        let mut found = None;
+        i.events.retain(|e| match e {
+            egui::Event::Paste(t) if found.is_none() && several_documents(t) => {
+                found = Some(t.clone());
+                false
+            }
+            _ => true,
+        });
+        found
+    });
+    let Some(text) = pasted else {
+        return;
+    };
+    match app
+        .session
+        .insert_documents_text(site.file, Some(site.document), &text)
+    {
+        Ok(sites) => {
+            let names: Vec<String> = sites
+                .iter()
+                .filter_map(|s| {
+                    let doc = &app.session.workspace.files[s.file].documents[s.document];
+                    let item = doc.items.get(s.item?)?;
+                    Some(format!("{} {}", item.kind, item.name))
+                })
+                .collect();
+            let n = sites.len();
+            let what = if n == 1 { "resource" } else { "resources" };
+            let text = format!(
+                "Added {n} {what} from the pasted text: {}",
+                names.join(", ")
+            );
+            app.notice(false, text);
+        }
+        Err(e) => app.notice(true, format!("The pasted documents were not added: {e}")),
+    }
+}
+
+fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, marks: &[Mark]) {
+    let version = app.session.version();
+    let dark = ui.visuals().dark_mode;
+    // A cursor asked for by a link, or left by an edit that split the text.
+    let mut cursor = None;
+    if let Some((f, d, c)) = app.yaml.pending_cursor
+        && (f, d) == (site.file, site.document)
+    {
+        cursor = Some(c);
+        app.yaml.pending_cursor = None;
+    }
+    let Some(draft) = app.yaml.draft.as_mut() else {
+        return;
+    };
+    if let Some((line, column)) = app.yaml.goto.take() {
+        cursor = Some(char_of_line(&draft.text, line, column));
+    }
+    if let Some(c) = cursor {
+        let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
+        state
+            .cursor
+            .set_char_range(Some(CCursorRange::one(CCursor::new(c))));
+        state.store(ui.ctx(), id);
+        ui.memory_mut(|m| m.request_focus(id));
+    }
+    // Tab indents with spaces (YAML does not allow tabs there).
+    if ui.memory(|m| m.has_focus(id)) {
+        ui.input_mut(|i| {
+            for e in &mut i.events {
+                if let egui::Event::Key {
+                    key: egui::Key::Tab,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } = e
+                    && modifiers.is_none()
+                {
+                    *e = egui::Event::Text("  ".into());
+                }
+            }
+        });
+    }
+    let cache = &mut app.yaml.galley;
+    let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, _wrap: f32| {
+        if let Some(c) = cache.as_ref()
+            && c.version == version
+            && c.dark == dark
+            && c.text == text.as_str()
+        {
+            return c.galley.clone();
+        }
+        let job = yaml_layout::highlight(ui, text.as_str(), marks);
+        let galley = ui.fonts_mut(|f| f.layout_job(job));
+        *cache = Some(LaidOut {
+            text: text.as_str().to_string(),
+            version,
+            dark,
+            galley: galley.clone(),
+        });
+        galley
+    };
+    let lines = draft.text.lines().count().max(1);
+    let gutter_width = yaml_layout::gutter_width(ui, lines);
+    let row_height = ui.fonts_mut(|f| f.row_height(&yaml_layout::editor_font()));
+    let label = ui.label("Document text");
+    let mut hovered_line = None;
+    let output = egui::ScrollArea::both()
+        .id_salt("yaml-scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.add(egui::Label::new(job).selectable(true).extend());
-        });
+            ui.horizontal_top(|ui| {
+                ui.spacing_mut().item_spacing.x = 0.0;
+                let height = lines as f32 * row_height + 8.0;
+                let (gutter, gutter_response) =
+                    ui.allocate_exact_size(egui::vec2(gutter_width, height), egui::Sense::hover());
+                let output = egui::TextEdit::multiline(&mut draft.text)
+                    .id(id)
+                    .font(yaml_layout::editor_font())
+                    .lock_focus(true)
+                    .desired_width(f32::INFINITY)
+                    .desired_rows(lines)
+                    .layouter(&mut layouter)
+                    .show(ui);
+                output.response.response.clone().labelled_by(label.id);
+                let top = output.galley_pos.y;
+                hovered_line = yaml_layout::paint_gutter(
+                    ui,
+                    gutter,
+                    &output.galley,
+                    top,
+                    marks,
+                    gutter_response.hover_pos(),
+                );
+                if let Some(pos) = output.response.response.hover_pos() {
+                    let c = output.galley.cursor_from_pos(pos - output.galley_pos);
+                    hovered_line = Some(output.galley.layout_from_cursor(c).row + 1);
+                }
+                if cursor.is_some()
+                    && let Some(range) = output.cursor_range
+                {
+                    let rect = output
+                        .galley
+                        .pos_from_cursor(range.primary)
+                        .translate(output.galley_pos.to_vec2());
+                    ui.scroll_to_rect(rect.expand(24.0), Some(egui::Align::Center));
+                }
+                output
+            })
+            .inner
+        })
+        .inner;
+    if let Some(line) = hovered_line {
+        let here: Vec<&Mark> = marks.iter().filter(|m| m.line == line).collect();
+        if !here.is_empty() {
+            egui::Tooltip::always_open(
+                ui.ctx().clone(),
+                ui.layer_id(),
+                id.with("finding"),
+                egui::PopupAnchor::Pointer,
+            )
+            .show(|ui| {
+                ui.set_max_width(520.0);
+                for m in here {
+                    ui.label(RichText::new(&m.message).color(severity_color(ui, m.severity)));
+                }
+            });
+        }
+    }
+    if output.response.response.changed() {
+        commit(app, site, id, output.cursor_range);
+    }
+}
+
+/// Gives the session the draft as the document's new text.
+fn commit(app: &mut EgressStudio, site: Site, id: egui::Id, cursor: Option<CCursorRange>) {
+    let merge = Some(merge_key(app, id));
+    let Some(draft) = app.yaml.draft.as_mut() else {
+        return;
+    };
+    let (file, document) = (draft.file, draft.document);
+    let selection = Some(Site {
+        file,
+        document,
+        item: draft.item,
+    });
+    let text = draft.text.clone();
+    let result = app
+        .session
+        .replace_document_text(file, document, &text, selection, merge);
+    let placed = match result {
+        Ok(p) => p,
+        Err(e) => {
+            app.notice(true, format!("The text was not applied: {e}"));
+            return;
+        }
+    };
+    let _ = site;
+    if let [one] = placed.as_slice()
+        && let Some(doc) = app
+            .session
+            .workspace
+            .files
+            .get(file)
+            .and_then(|f| f.documents.get(one.document))
+    {
+        // The draft is the document now (the session may have added a `---`
+        // line or a final line break it needs).
+        let now = text_for_editing(&doc.raw);
+        if let Some(draft) = app.yaml.draft.as_mut() {
+            draft.revision = doc.revision;
+            if now != draft.text {
+                draft.text = now;
+            }
+        }
+        return;
+    }
+    // Several documents: the editor follows the cursor into the one it is in.
+    let at = cursor.map_or(text.len(), |c| byte_of_char(&text, c.primary.index.0));
+    let Some(p) = placed
+        .iter()
+        .find(|p| p.from.contains(&at))
+        .or(placed.last())
+    else {
+        return;
+    };
+    let within = text[p.from.start..at.max(p.from.start)].chars().count();
+    app.session.selected = app.session.fit_selection(Site {
+        file,
+        document: p.document,
+        item: None,
+    });
+    app.yaml.pending_cursor = Some((file, p.document, within));
+    app.yaml.draft = None;
+}
+
+/// The Form tab of a document that did not load: its error, with a link that
+/// opens the YAML tab at the error. Returns false when the selection loaded.
+pub fn load_error_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) -> bool {
+    let Some(doc) = app
+        .session
+        .workspace
+        .files
+        .get(site.file)
+        .and_then(|f| f.documents.get(site.document))
+    else {
+        return false;
+    };
+    let error = doc.error.as_ref().or_else(|| {
+        site.item
+            .and_then(|i| doc.items.get(i))
+            .and_then(|item| item.resource.as_ref().err())
+    });
+    let Some(error) = error else {
+        return false;
+    };
+    let line = (error.pos.line + 1).saturating_sub(doc.line).max(1);
+    let column = error.pos.column;
+    let color = severity_color(ui, Severity::Error);
+    ui.label(RichText::new("This document does not load, so it has no form.").strong());
+    ui.label(
+        RichText::new(format!("Line {line}, column {column}: {}", error.message)).color(color),
+    );
+    ui.label("Your text is kept as typed; fix it in the YAML tab and the form comes back.");
+    if ui
+        .link(format!("Go to line {line}"))
+        .on_hover_text("Open the YAML tab with the cursor at the error")
+        .clicked()
+    {
+        app.tab = super::EditorTab::Yaml;
+        app.yaml.go_to(line, column);
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_characters() {
+        let t = "ab\ncdé\n\nx";
+        assert_eq!(char_of_line(t, 2, 3), 5);
+        assert_eq!(char_of_line(t, 2, 99), 6);
+        assert_eq!(char_of_line(t, 4, 1), 8);
+        assert_eq!(byte_of_char(t, 6), 8);
+        assert!(several_documents("a: 1\n---\nb: 2\n"));
+        assert!(!several_documents("---\na: 1\n---\n# only a comment\n"));
+    }
 }

@@ -360,7 +360,12 @@ impl Session {
     /// does not parse, its first object when the one at `s` is gone or when
     /// `s` names the document of a parsed object.
     pub fn fit_selection(&self, s: Site) -> Option<Site> {
-        let doc = self.workspace.files.get(s.file)?.documents.get(s.document)?;
+        let doc = self
+            .workspace
+            .files
+            .get(s.file)?
+            .documents
+            .get(s.document)?;
         let item = match s.item {
             _ if doc.error.is_some() || doc.items.is_empty() => None,
             Some(i) if i < doc.items.len() => Some(i),

@@ -188,7 +188,12 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            ["ServiceEntry", "ServiceEntry", "DestinationRule", "ServiceEntry"]
+            [
+                "ServiceEntry",
+                "ServiceEntry",
+                "DestinationRule",
+                "ServiceEntry"
+            ]
         );
     }
 }
