@@ -14,6 +14,7 @@ mod probe_panel;
 mod route;
 mod settings;
 mod widgets;
+mod yaml_edits;
 mod yaml_layout;
 mod yaml_view;
 
