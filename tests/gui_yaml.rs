@@ -350,3 +350,31 @@ fn a_form_edit_shows_in_the_yaml_tab_as_it_will_be_saved() {
             .is_some()
     );
 }
+
+#[test]
+fn a_click_focuses_the_editor_and_typing_goes_where_it_was_put() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open(dir.path());
+    cursor_after(&mut h, "protocol: TLS");
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Document text")
+        .click();
+    h.run();
+    assert!(
+        h.get_by_role_and_label(Role::MultilineTextInput, "Document text")
+            .is_focused()
+    );
+    cursor_after(&mut h, "protocol: TLS");
+    for _ in 0..2 {
+        h.key_press(Key::Backspace);
+        h.run();
+    }
+    type_text(&mut h, "CP");
+    match h.state().selected_resource() {
+        Some(Resource::ServiceEntry(se)) => {
+            assert_eq!(se.spec.ports[0].protocol.as_deref(), Some("TCP"))
+        }
+        other => panic!("{other:?}"),
+    }
+}

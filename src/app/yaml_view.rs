@@ -306,7 +306,8 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
         });
         galley
     };
-    let lines = draft.text.lines().count().max(1);
+    // Rows as laid out: text ending in a line break has an empty last row.
+    let lines = draft.text.split('\n').count();
     let gutter_width = yaml_layout::gutter_width(ui, lines);
     let row_height = ui.fonts_mut(|f| f.row_height(&yaml_layout::editor_font()));
     let label = ui.label("Document text");
@@ -317,7 +318,9 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
         .show(ui, |ui| {
             ui.horizontal_top(|ui| {
                 ui.spacing_mut().item_spacing.x = 0.0;
-                let height = lines as f32 * row_height + 8.0;
+                // The editor fills the tab, so a click below the text still focuses it.
+                let rows = lines.max((ui.available_height() / row_height) as usize);
+                let height = rows as f32 * row_height + 8.0;
                 let (gutter, gutter_response) =
                     ui.allocate_exact_size(egui::vec2(gutter_width, height), egui::Sense::hover());
                 let output = egui::TextEdit::multiline(&mut draft.text)
@@ -325,7 +328,7 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
                     .font(yaml_layout::editor_font())
                     .lock_focus(true)
                     .desired_width(f32::INFINITY)
-                    .desired_rows(lines)
+                    .desired_rows(rows)
                     .layouter(&mut layouter)
                     .show(ui);
                 output.response.response.clone().labelled_by(label.id);
