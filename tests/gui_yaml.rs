@@ -378,3 +378,30 @@ fn a_click_focuses_the_editor_and_typing_goes_where_it_was_put() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn typing_a_separator_starts_a_new_document_and_the_cursor_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open(dir.path());
+    cursor_after(&mut h, "resolution: DNS");
+    type_text(
+        &mut h,
+        "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n",
+    );
+    type_text(&mut h, "data: {}");
+    let app = h.state();
+    let docs = &app.session.workspace.files[0].documents;
+    assert_eq!(docs.len(), 3);
+    assert_eq!(docs[1].items[0].name, "extra");
+    assert!(
+        docs[1].raw.ends_with("  name: extra\ndata: {}\n"),
+        "{:?}",
+        docs[1].raw
+    );
+    assert_eq!(app.session.selected.map(|s| s.document), Some(1));
+    assert!(app.yaml.text().unwrap().starts_with("---\napiVersion: v1"));
+    // The file still reads back as the same three documents.
+    let saved = app.session.workspace.files[0].render().unwrap();
+    let again = egress_studio::yaml::SourceFile::from_text("again.yaml".into(), &saved);
+    assert_eq!(again.documents.len(), 3);
+}
