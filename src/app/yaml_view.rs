@@ -34,6 +34,8 @@ pub struct YamlEditor {
     /// A cursor (character index) for document `.1` of file `.0`, set when an
     /// edit split the text into several documents.
     pub(super) pending_cursor: Option<(usize, usize, usize)>,
+    /// The draft was just made for another document than the last one.
+    moved: bool,
     marks: Option<(u64, usize, usize, Rc<Vec<Mark>>)>,
     galley: Option<LaidOut>,
 }
@@ -101,6 +103,11 @@ impl YamlEditor {
             ),
             Err(e) => (doc.raw.clone(), format!("Shown as read: {e}")),
         };
+        // Another document starts with the cursor at its top.
+        self.moved = self
+            .draft
+            .as_ref()
+            .is_none_or(|d| (d.file, d.document) != (site.file, site.document));
         self.draft = Some(Draft {
             file: site.file,
             document: site.document,
@@ -261,6 +268,13 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
     };
     if let Some((line, column)) = app.yaml.goto.take() {
         cursor = Some(char_of_line(&draft.text, line, column));
+    }
+    if std::mem::take(&mut app.yaml.moved) && cursor.is_none() {
+        let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
+        state
+            .cursor
+            .set_char_range(Some(CCursorRange::one(CCursor::new(0))));
+        state.store(ui.ctx(), id);
     }
     if let Some(c) = cursor {
         let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();

@@ -137,7 +137,8 @@ pub struct Document {
     pub error: Option<LoadError>,
     /// The whole List as read, when this is a `kind: List`.
     pub list_envelope: Option<Value>,
-    /// Edited since it was read: it is re-emitted on save.
+    /// Edited in the form since it was read: on save it is patched in place (or
+    /// re-emitted). A document given new text is not dirty: its text is saved as is.
     pub dirty: bool,
     /// This content's revision (see [`Revision`]).
     pub revision: Revision,
