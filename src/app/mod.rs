@@ -136,6 +136,8 @@ pub struct EgressStudio {
     /// The workspace, its history and diagnostics: everything that is not a view.
     pub session: Session,
     pub tab: EditorTab,
+    /// The YAML tab's editor.
+    pub yaml: yaml_view::YamlEditor,
     /// The View menu's mesh-config path field.
     pub mesh_path_input: String,
     /// Finding sources the Diagnostics panel hides.
@@ -171,8 +173,6 @@ pub struct EgressStudio {
     workspace_key: (Vec<PathBuf>, String),
     /// Large files being read in the background.
     pub opening: Vec<PathBuf>,
-    /// The YAML tab's editor.
-    pub yaml: yaml_view::YamlEditor,
 }
 
 impl Default for EgressStudio {
@@ -193,6 +193,7 @@ impl EgressStudio {
         EgressStudio {
             session,
             tab: EditorTab::Form,
+            yaml: yaml_view::YamlEditor::default(),
             mesh_path_input: String::new(),
             hidden_sources: std::collections::HashSet::new(),
             filter: String::new(),
@@ -218,7 +219,6 @@ impl EgressStudio {
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
             opening: Vec::new(),
-            yaml: yaml_view::YamlEditor::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! panel and diagnostics panel.
 
 use super::widgets::{Form, severity_color, severity_icon};
-use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_edits, yaml_view};
+use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_view};
 use crate::model::Resource;
 use crate::validate::{IstioVersion, Severity, Site};
 use egui::{RichText, Ui};
@@ -571,7 +571,10 @@ impl EgressStudio {
             }
         });
         ui.separator();
-        if self.tab == EditorTab::Form && !has_form && yaml_edits::load_error_ui(self, ui, site) {
+        if self.tab == EditorTab::Form
+            && !has_form
+            && super::yaml_edits::load_error_ui(self, ui, site)
+        {
             return;
         }
         if self.tab == EditorTab::Yaml || !has_form {
