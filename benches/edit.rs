@@ -83,24 +83,48 @@ fn edit(c: &mut Criterion) {
                 }
             })
         });
-        // A keystroke in the YAML tab: the document's new text, alternately one
-        // line longer (every later document's findings move down a line).
+        // A keystroke in the YAML tab: the document's new text, with a name
+        // changed in its line, or one line longer (every later document's
+        // findings move down a line).
         let raw = app.session.workspace.files[0].documents[0].raw.clone();
         let longer = format!("{raw}# typed\n");
-        group.bench_with_input(BenchmarkId::new("session_text_edit", n), &n, |b, _| {
-            b.iter(|| {
-                round += 1;
-                let text = if round.is_multiple_of(2) {
-                    &raw
-                } else {
-                    &longer
-                };
-                let placed = app
-                    .session
-                    .replace_document_text(0, 0, text, Some(SITE), None);
-                black_box(placed.is_ok());
-            })
-        });
+        let renamed = raw.replacen("  name: api-0\n", "  name: api-0x\n", 1);
+        group.bench_with_input(
+            BenchmarkId::new("session_text_edit_in_line", n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    round += 1;
+                    let text = if round.is_multiple_of(2) {
+                        &raw
+                    } else {
+                        &renamed
+                    };
+                    let placed = app
+                        .session
+                        .replace_document_text(0, 0, text, Some(SITE), None);
+                    black_box(placed.is_ok());
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("session_text_edit_new_line", n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    round += 1;
+                    let text = if round.is_multiple_of(2) {
+                        &raw
+                    } else {
+                        &longer
+                    };
+                    let placed = app
+                        .session
+                        .replace_document_text(0, 0, text, Some(SITE), None);
+                    black_box(placed.is_ok());
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -147,8 +147,11 @@ impl Analysis {
                 *old = doc.line;
             }
         }
-        for (&di, _) in moved.iter() {
-            self.admission[file][di] = self.admission_of(ws, file, di);
+        // Findings placed at the old line move by as much as their document.
+        for (&di, (old, new)) in moved.iter() {
+            for l in self.admission[file].get_mut(di).into_iter().flatten() {
+                l.line = (l.line + new).saturating_sub(*old);
+            }
         }
         for (site, found) in self.cross.iter_mut() {
             if site.file != file {
