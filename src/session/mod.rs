@@ -343,8 +343,6 @@ impl Session {
     fn restore(&mut self, (snapshot, version): &(Snapshot, u64), file: usize) -> analysis::Changed {
         if let Some(f) = self.workspace.files.get_mut(file) {
             snapshot.restore(f);
-            // A text edit may have moved the documents after the restored one.
-            f.renumber();
             self.file_states[file].version = *version;
         }
         match snapshot {

@@ -55,10 +55,7 @@ impl Session {
         } else {
             // The file as it was: the new documents give way to the old one.
             let mut before = f.clone();
-            before
-                .documents
-                .splice(document..document + placed.len(), [old_doc]);
-            before.renumber();
+            before.splice_documents(document..document + placed.len(), vec![old_doc]);
             let after = Snapshot::File(Box::new(f.clone()));
             let before = (Snapshot::File(Box::new(before)), version_before);
             self.record(file, selection, None, Some(before), after);

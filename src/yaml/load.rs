@@ -160,6 +160,15 @@ impl PartialEq for Document {
 }
 
 impl Document {
+    /// Places the document at file line `line`; its errors' file-level
+    /// positions move with it.
+    pub(super) fn move_to(&mut self, line: usize) {
+        if self.line != line {
+            self.shift_errors(line);
+            self.line = line;
+        }
+    }
+
     /// Moves the file-level positions of this document's errors to a new first line.
     fn shift_errors(&mut self, new_line: usize) {
         let old = self.line;
