@@ -571,12 +571,6 @@ impl EgressStudio {
             }
         });
         ui.separator();
-        if self.tab == EditorTab::Form
-            && !has_form
-            && super::yaml_edits::load_error_ui(self, ui, site)
-        {
-            return;
-        }
         if self.tab == EditorTab::Yaml || !has_form {
             yaml_view::yaml_ui(self, ui, site);
             return;

@@ -196,7 +196,12 @@ pub(super) fn editor_id() -> egui::Id {
     egui::Id::unique("yaml-editor")
 }
 
+/// The YAML tab; also the Form tab of a document without a form, where a
+/// document that does not load shows its error and a link to it instead.
 pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
+    if app.tab == super::EditorTab::Form && yaml_edits::load_error_ui(app, ui, site) {
+        return;
+    }
     app.yaml.sync(&app.session, site);
     let marks = app.yaml.marks_for(&app.session, site);
     let Some(draft) = app.yaml.draft.as_ref() else {
