@@ -202,7 +202,7 @@ pub fn effective_tls<'a>(rules: &[&'a DestinationRule], q: &Query<'_>) -> Effect
         }
     ));
     let (mut declared, mut from_port_level) = port_resolved(
-        owner.spec.traffic_policy.as_ref(),
+        owner.spec.traffic_policy.as_deref(),
         q.port,
         "trafficPolicy",
         &mut why,
@@ -319,11 +319,11 @@ pub struct PolicyFinding {
 /// All TLS-bearing policies of a rule with their paths: the top level and each subset's.
 fn policies_of(dr: &DestinationRule) -> Vec<(&TrafficPolicy, String)> {
     let mut out = Vec::new();
-    if let Some(tp) = &dr.spec.traffic_policy {
+    if let Some(tp) = dr.spec.traffic_policy.as_deref() {
         out.push((tp, "spec.trafficPolicy".to_string()));
     }
     for (i, s) in dr.spec.subsets.iter().enumerate() {
-        if let Some(tp) = &s.traffic_policy {
+        if let Some(tp) = s.traffic_policy.as_deref() {
             out.push((tp, format!("spec.subsets[{i}].trafficPolicy")));
         }
     }

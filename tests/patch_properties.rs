@@ -179,12 +179,12 @@ fn apply(v: &mut Value, path: &[Seg], op: u32, pick: u32) -> Option<String> {
 
 fn typed(value: &Value, like: &Resource) -> Option<Resource> {
     Some(match like {
-        Resource::ServiceEntry(_) => {
-            Resource::ServiceEntry(serde_yaml::from_value::<ServiceEntry>(value.clone()).ok()?)
-        }
-        Resource::DestinationRule(_) => Resource::DestinationRule(
+        Resource::ServiceEntry(_) => Resource::ServiceEntry(Box::new(
+            serde_yaml::from_value::<ServiceEntry>(value.clone()).ok()?,
+        )),
+        Resource::DestinationRule(_) => Resource::DestinationRule(Box::new(
             serde_yaml::from_value::<DestinationRule>(value.clone()).ok()?,
-        ),
+        )),
         Resource::Other(_) => return None,
     })
 }

@@ -6,6 +6,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub enum Command {
     New,
     Open,
+    OpenFolder,
     Save,
     SaveAs,
     SaveAll,
@@ -17,6 +18,9 @@ pub enum Command {
     Redo,
     Filter,
     NewFromRecipe,
+    NewServiceEntry,
+    NewDestinationRule,
+    AddDestinationRule,
     Duplicate,
     Delete,
     ThemeSystem,
@@ -29,6 +33,7 @@ impl Command {
     pub const FILE_MENU: &'static [Command] = &[
         Command::New,
         Command::Open,
+        Command::OpenFolder,
         Command::Save,
         Command::SaveAs,
         Command::SaveAll,
@@ -41,6 +46,9 @@ impl Command {
         Command::Undo,
         Command::Redo,
         Command::NewFromRecipe,
+        Command::NewServiceEntry,
+        Command::NewDestinationRule,
+        Command::AddDestinationRule,
         Command::Duplicate,
         Command::Delete,
         Command::Filter,
@@ -67,6 +75,7 @@ impl Command {
         match self {
             Command::New => "New",
             Command::Open => "Open…",
+            Command::OpenFolder => "Open Folder…",
             Command::Save => "Save",
             Command::SaveAs => "Save As…",
             Command::SaveAll => "Save All",
@@ -78,11 +87,14 @@ impl Command {
             Command::Redo => "Redo",
             Command::Filter => "Filter resources",
             Command::NewFromRecipe => "New from recipe…",
+            Command::NewServiceEntry => "New ServiceEntry",
+            Command::NewDestinationRule => "New DestinationRule",
+            Command::AddDestinationRule => "Add DestinationRule for this host",
             Command::Duplicate => "Duplicate resource",
             Command::Delete => "Delete resource",
-            Command::ThemeSystem => "Theme: follow system",
-            Command::ThemeLight => "Theme: light",
-            Command::ThemeDark => "Theme: dark",
+            Command::ThemeSystem => "Follow the system",
+            Command::ThemeLight => "Light",
+            Command::ThemeDark => "Dark",
             Command::About => "About egress-studio",
         }
     }
@@ -101,5 +113,14 @@ impl Command {
             Command::Quit => KeyboardShortcut::new(ctrl, Key::Q),
             _ => return None,
         })
+    }
+
+    /// A second shortcut, shown nowhere but honoured: Ctrl+Y redoes, as in
+    /// most editors on Windows and Linux.
+    pub fn alternate_shortcut(self) -> Option<KeyboardShortcut> {
+        match self {
+            Command::Redo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Y)),
+            _ => None,
+        }
     }
 }

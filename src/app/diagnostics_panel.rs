@@ -28,17 +28,6 @@ impl EgressStudio {
                 plural(warnings, "warning", "warnings"),
                 self.session.options.istio_version
             ));
-            for n in self.notices.iter() {
-                let color = if n.error {
-                    severity_color(ui, Severity::Error)
-                } else {
-                    ui.visuals().text_color()
-                };
-                ui.label(RichText::new(&n.text).color(color));
-            }
-            if !self.notices.is_empty() && ui.small_button("clear messages").clicked() {
-                self.notices.clear();
-            }
         });
         ui.horizontal(|ui| {
             ui.label("Show:");

@@ -23,7 +23,7 @@ struct CacheKey {
     width: u32,
 }
 
-/// The diagram panel's state: layout cache, view and export form.
+/// The diagram panel's state: layout cache, view, and the path the export dialog's Browse… picked.
 pub struct DiagramState {
     /// Shared, so a frame does not copy thousands of shapes.
     cache: Option<(CacheKey, Arc<Layout>)>,
@@ -35,8 +35,6 @@ pub struct DiagramState {
     panel: egui::Vec2,
     /// Laid out for this panel width.
     width: f32,
-    /// The export form: the path typed or picked.
-    export: Option<String>,
     picked: (Sender<PathBuf>, Receiver<PathBuf>),
     /// The session version seen last, and when it changed: while a large
     /// workspace is being edited, the picture waits for a pause (see
@@ -53,7 +51,6 @@ impl Default for DiagramState {
             placed_for: None,
             panel: egui::Vec2::ZERO,
             width: diagram::layout::EXPORT_WIDTH,
-            export: None,
             picked: channel(),
             seen_version: (0, std::time::Instant::now()),
         }
@@ -152,8 +149,16 @@ impl EgressStudio {
         }
     }
 
-    /// Writes the diagram as PNG (for a `.png` path, at 2×) or SVG.
+    /// Writes the diagram as PNG (for a `.png` path, at 2×) or SVG; the
+    /// outcome is shown as a notice.
     pub fn export_diagram(&mut self, path: &std::path::Path, dark: bool) {
+        if let Err(e) = self.try_export_diagram(path, dark) {
+            self.notice(true, e);
+        }
+    }
+
+    /// Writes the diagram as PNG (for a `.png` path, at 2×) or SVG, or says why not.
+    pub fn try_export_diagram(&mut self, path: &std::path::Path, dark: bool) -> Result<(), String> {
         let layout = self.diagram_layout();
         let palette = paint::palette(dark);
         let is_png = path
@@ -164,12 +169,11 @@ impl EgressStudio {
         } else {
             Ok(diagram::svg::render(&layout, palette).into_bytes())
         };
-        let written =
-            bytes.and_then(|b| crate::yaml::atomic_write(path, &b).map_err(|e| e.to_string()));
-        match written {
-            Ok(()) => self.notice(false, format!("diagram written to {}", path.display())),
-            Err(e) => self.notice(true, format!("diagram not written: {e}")),
-        }
+        bytes
+            .and_then(|b| crate::yaml::atomic_write(path, &b).map_err(|e| e.to_string()))
+            .map_err(|e| format!("diagram not written: {e}"))?;
+        self.notice(false, format!("diagram written to {}", path.display()));
+        Ok(())
     }
 
     fn pick_export_path(&self) {
@@ -190,33 +194,55 @@ impl EgressStudio {
         });
     }
 
-    fn export_form(&mut self, ui: &mut Ui) {
+    /// The Export diagram dialog's body: where to write, PNG or SVG by the
+    /// extension. Returns whether the dialog stays open; a failure stays in it.
+    pub(super) fn export_diagram_ui(
+        &mut self,
+        ui: &mut Ui,
+        (path, note): (&mut String, &mut Option<String>),
+        enter: bool,
+        focus_first: bool,
+    ) -> bool {
         while let Ok(p) = self.diagram.picked.1.try_recv() {
-            self.diagram.export = Some(p.display().to_string());
+            *path = p.display().to_string();
         }
-        let Some(mut path) = self.diagram.export.take() else {
-            return;
-        };
-        let mut keep = true;
+        ui.heading("Export the diagram");
+        ui.label("Writes the traffic route as drawn now: a path ending in .png writes a PNG image at twice the size, any other path an SVG drawing.");
         ui.horizontal(|ui| {
-            ui.label("Export to");
-            ui.add(egui::TextEdit::singleline(&mut path).desired_width(220.0))
-                .on_hover_text("A .png path writes PNG at 2×; any other path writes SVG");
+            let l = ui.label("Write to");
+            let r = ui
+                .add(egui::TextEdit::singleline(path).desired_width(280.0))
+                .labelled_by(l.id);
+            if focus_first {
+                r.request_focus();
+            }
             if ui.button("Browse…").clicked() {
                 self.pick_export_path();
             }
-            if ui.button("Write").clicked() && !path.trim().is_empty() {
-                let dark = ui.visuals().dark_mode;
-                self.export_diagram(std::path::Path::new(path.trim()), dark);
-                keep = false;
-            }
+        });
+        if let Some(n) = note {
+            ui.colored_label(ui.visuals().warn_fg_color, n.as_str());
+        }
+        let mut keep = true;
+        let mut write = enter;
+        ui.horizontal(|ui| {
+            write |= ui.button("Write").clicked();
             if ui.button("Cancel").clicked() {
                 keep = false;
             }
         });
-        if keep {
-            self.diagram.export = Some(path);
+        if write && keep {
+            if path.trim().is_empty() {
+                *note = Some("Type the path of the picture to write.".into());
+            } else {
+                let dark = ui.visuals().dark_mode;
+                match self.try_export_diagram(std::path::Path::new(path.trim()), dark) {
+                    Ok(()) => keep = false,
+                    Err(e) => *note = Some(e),
+                }
+            }
         }
+        keep
     }
 
     /// Places the view for the selection and open files when they change: the
@@ -261,7 +287,10 @@ impl EgressStudio {
                 .on_hover_text("Write the diagram as PNG or SVG")
                 .clicked()
             {
-                self.diagram.export = Some("route.png".to_string());
+                self.dialog = Some(super::Dialog::ExportDiagram {
+                    path: "route.png".to_string(),
+                    note: None,
+                });
             }
             if ui
                 .small_button("fit")
@@ -281,7 +310,6 @@ impl EgressStudio {
                 self.diagram.scene = egui::Rect::ZERO;
             }
         });
-        self.export_form(ui);
         ui.add(
             egui::Label::new(match self.session.mesh.outbound {
                 crate::validate::OutboundPolicy::RegistryOnly => {

@@ -1,10 +1,16 @@
 //! File commands and their dialogs. Native dialogs (rfd) run on their own
 //! thread; a typed path always works, also where no desktop portal runs.
+//!
+//! Every dialog behaves the same way: Enter does its main action, Escape
+//! cancels, its first field has the focus when it opens, a click outside it
+//! changes nothing (typed input is never lost), and a failure is shown inside
+//! it rather than closing it.
 
 use super::{AfterUnsaved, Background, Dialog, EgressStudio, PickPurpose};
 use crate::model::ApiVersion;
 use crate::recipes::Recipe;
 use crate::yaml;
+use egui::Key;
 use std::path::PathBuf;
 
 impl EgressStudio {
@@ -23,52 +29,95 @@ impl EgressStudio {
         self.save_file_as(i, path)
     }
 
-    /// Saves one file to `path`, which becomes its path. `-` is refused: it
-    /// names standard input, not a file.
+    /// Saves one file to `path`, which becomes its path; failures are shown
+    /// as notices. `-` is refused: it names standard input, not a file.
     pub fn save_file_as(&mut self, i: usize, path: PathBuf) -> bool {
-        if path == std::path::Path::new("-") {
-            self.notice(
-                true,
-                "not saved: `-` means standard input, not a file: choose a file name",
-            );
-            return false;
-        }
-        match self.session.workspace.files[i].save_as(&path) {
-            Ok(reemitted) => {
-                if !reemitted.is_empty() {
-                    let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
-                    self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), path.display()));
-                }
-                self.session.mark_saved(i);
-                self.files_changed();
-                self.settings.add_recent(&path);
-                self.persist_settings();
-                self.notice(false, format!("saved {}", path.display()));
-                // Undo steps keep their snapshots; the saved version marks what is on disk.
-                true
-            }
+        match self.try_save_as(i, path) {
+            Ok(saved) => saved,
             Err(e) => {
-                self.notice(true, format!("not saved: {e}"));
+                self.notice(true, e);
                 false
             }
         }
     }
 
+    /// Saves one file to `path`: `Ok(true)` when written, `Ok(false)` when the
+    /// file changed on disk and a dialog now asks first, `Err` with what to change.
+    pub fn try_save_as(&mut self, i: usize, path: PathBuf) -> Result<bool, String> {
+        if path == std::path::Path::new("-") {
+            return Err(
+                "not saved: `-` means standard input, not a file: choose a file name".into(),
+            );
+        }
+        // Never write silently over a file someone else changed since it was read.
+        if self.session.workspace.files[i].path == path && self.session.changed_on_disk(i) {
+            self.dialog = Some(Dialog::ChangedOnDisk {
+                file: i,
+                saving: true,
+                diff: None,
+            });
+            return Ok(false);
+        }
+        let reemitted = self.session.workspace.files[i]
+            .save_as(&path)
+            .map_err(|e| format!("not saved: {e}"))?;
+        if !reemitted.is_empty() {
+            let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
+            self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), path.display()));
+        }
+        self.session.mark_saved(i);
+        self.files_changed();
+        self.settings.add_recent(&path);
+        self.persist_settings();
+        self.notice(false, format!("saved {}", path.display()));
+        // Undo steps keep their snapshots; the saved version marks what is on disk.
+        Ok(true)
+    }
+
     pub fn close_file(&mut self, i: usize) {
+        if let Some(real) = self
+            .session
+            .file_states
+            .get(i)
+            .and_then(|s| s.canonical.clone())
+        {
+            self.closed_files.insert(real);
+        }
         self.session.close_file(i);
         self.files_changed();
     }
 
-    /// Exports every file of the workspace.
-    pub fn export(&mut self, path: &str, split: bool, api_version: ApiVersion) {
+    /// What Export covers: every open file, by name.
+    pub fn export_scope(&self) -> String {
+        let names: Vec<String> = self
+            .session
+            .workspace
+            .files
+            .iter()
+            .map(|f| f.display_path())
+            .collect();
+        match names.len() {
+            0 => "No files are open: there is nothing to export.".to_string(),
+            1 => format!("Exports the resources of {}.", names[0]),
+            n => format!(
+                "Exports the resources of all {n} open files: {}.",
+                super::folders::name_list(&names, 4)
+            ),
+        }
+    }
+
+    /// Exports every file of the workspace; the error stays for the dialog to show.
+    pub fn export(
+        &mut self,
+        path: &str,
+        split: bool,
+        api_version: ApiVersion,
+    ) -> Result<(), String> {
         let mut objects = Vec::new();
         for f in &self.session.workspace.files {
             match yaml::export_objects(f, Some(api_version)) {
                 Ok(o) => objects.extend(o),
-                Err(e) => {
-                    self.notice(true, format!("export failed: {e}"));
-                    return;
-                }
+                Err(e) => return Err(format!("export failed: {e}")),
             }
         }
         let result = if split {
@@ -82,8 +131,11 @@ impl EgressStudio {
             .map(|_| format!("exported {} resources to {path}", objects.len()))
         };
         match result {
-            Ok(m) => self.notice(false, m),
-            Err(e) => self.notice(true, format!("export failed: {e}")),
+            Ok(m) => {
+                self.notice(false, m);
+                Ok(())
+            }
+            Err(e) => Err(format!("export failed: {e}")),
         }
     }
 
@@ -95,6 +147,9 @@ impl EgressStudio {
             let dialog = rfd::FileDialog::new().add_filter("YAML", &["yaml", "yml"]);
             let paths: Vec<PathBuf> = match purpose {
                 PickPurpose::Open => dialog.pick_files().unwrap_or_default(),
+                PickPurpose::OpenFolder => {
+                    rfd::FileDialog::new().pick_folder().into_iter().collect()
+                }
                 PickPurpose::SaveAs(_) | PickPurpose::Export => {
                     dialog.save_file().into_iter().collect()
                 }
@@ -111,9 +166,33 @@ impl EgressStudio {
     }
 
     pub(super) fn drain_background(&mut self) {
+        let mut look_at_disk = false;
+        if let (Some(ctx), Some(w)) = (&self.ctx, &self.watcher) {
+            w.set_context(ctx);
+        }
+        // Coming back to the window (from an editor or a terminal) looks at the disk.
+        let focused = self
+            .ctx
+            .as_ref()
+            .and_then(|c| c.input(|i| i.viewport().focused));
+        if focused == Some(true) && self.window_focused == Some(false) {
+            look_at_disk = true;
+        }
+        self.window_focused = focused;
         while let Ok(msg) = self.background.1.try_recv() {
             match msg {
-                Background::Loaded { path, file } => self.opened(&path, file),
+                Background::Loaded {
+                    shown,
+                    folder,
+                    files,
+                } => self.opened(&shown, folder.as_deref(), files),
+                Background::Rescanned { files } => self.rescanned(files),
+                Background::DiskChanged => {
+                    if let Some(w) = &self.watcher {
+                        w.rearm();
+                    }
+                    look_at_disk = true;
+                }
                 Background::Picked {
                     purpose,
                     paths,
@@ -131,13 +210,14 @@ impl EgressStudio {
                         };
                         match &mut self.dialog {
                             Some(Dialog::Open { note: n, .. })
+                            | Some(Dialog::OpenFolder { note: n, .. })
                             | Some(Dialog::SaveAs { note: n, .. }) => *n = note,
                             _ => {}
                         }
                         continue;
                     }
                     match purpose {
-                        PickPurpose::Open => {
+                        PickPurpose::Open | PickPurpose::OpenFolder => {
                             self.dialog = None;
                             self.open_paths(&paths);
                         }
@@ -156,75 +236,121 @@ impl EgressStudio {
                 }
             }
         }
+        if look_at_disk {
+            self.check_disk();
+        }
+        self.prompt_disk_conflict();
     }
 
     pub(super) fn dialogs(&mut self, ctx: &egui::Context) {
         let Some(mut dialog) = self.dialog.take() else {
+            self.focused_dialog = None;
             return;
         };
+        // Enter does the dialog's main action and Escape cancels; a click outside
+        // does nothing, so typed input is never lost by a stray click.
+        let (enter, escape) =
+            ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+        let kind = std::mem::discriminant(&dialog);
+        // The first field takes the focus when the dialog opens.
+        let focus_first = self.focused_dialog != Some(kind);
+        let first = |r: egui::Response| {
+            if focus_first {
+                r.request_focus();
+            }
+        };
         let mut keep = true;
-        let modal = egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
+        egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
             ui.set_min_width(420.0);
             match &mut dialog {
-                Dialog::Open { path, note } => {
-                    ui.heading("Open files");
+                Dialog::Open { path, note } | Dialog::OpenFolder { path, note } => {
+                    let folder = kind
+                        == std::mem::discriminant(&Dialog::OpenFolder {
+                            path: String::new(),
+                            note: None,
+                        });
+                    ui.heading(if folder { "Open folder" } else { "Open files" });
                     ui.horizontal(|ui| {
-                        let l = ui.label("Path");
-                        ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
-                            .labelled_by(l.id);
+                        let l = ui.label(if folder { "Folder" } else { "Path" });
+                        first(
+                            ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
+                                .labelled_by(l.id),
+                        );
                         if ui.button("Browse…").clicked() {
-                            self.pick_in_background(PickPurpose::Open);
+                            self.pick_in_background(if folder {
+                                PickPurpose::OpenFolder
+                            } else {
+                                PickPurpose::Open
+                            });
                         }
                     });
+                    ui.weak(if folder {
+                        "Opens every *.yaml and *.yml file below it; hidden and vendored folders (.git, vendor, node_modules, third_party) are skipped."
+                    } else {
+                        "Several paths: separate them with commas. A folder opens every manifest below it."
+                    });
                     if let Some(n) = note {
-                        ui.label(n.as_str());
+                        ui.colored_label(ui.visuals().warn_fg_color, n.as_str());
                     }
+                    let mut open = enter;
                     ui.horizontal(|ui| {
-                        if ui.button("Open").clicked() && !path.trim().is_empty() {
-                            let paths: Vec<PathBuf> = path
-                                .split(',')
-                                .map(|p| PathBuf::from(p.trim()))
-                                .filter(|p| !p.as_os_str().is_empty())
-                                .collect();
-                            self.open_paths(&paths);
-                            keep = false;
-                        }
+                        open |= ui.button("Open").clicked();
                         if ui.button("Cancel").clicked() {
                             keep = false;
                         }
                     });
+                    if open && keep {
+                        match super::folders::open_targets(path, folder) {
+                            Ok(paths) => {
+                                self.open_paths(&paths);
+                                keep = false;
+                            }
+                            Err(e) => *note = Some(e),
+                        }
+                    }
                 }
                 Dialog::SaveAs { file, path, note } => {
                     ui.heading("Save As");
                     ui.horizontal(|ui| {
                         let l = ui.label("Save to");
-                        ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
-                            .labelled_by(l.id);
+                        first(
+                            ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
+                                .labelled_by(l.id),
+                        );
                         if ui.button("Browse…").clicked() {
                             self.pick_in_background(PickPurpose::SaveAs(*file));
                         }
                     });
                     if let Some(n) = note {
-                        ui.label(n.as_str());
+                        ui.colored_label(ui.visuals().warn_fg_color, n.as_str());
                     }
+                    let mut save = enter;
                     ui.horizontal(|ui| {
-                        if ui.button("Save").clicked()
-                            && !path.trim().is_empty()
-                            && self.save_file_as(*file, PathBuf::from(path.trim()))
-                        {
-                            keep = false;
-                        }
+                        save |= ui.button("Save").clicked();
                         if ui.button("Cancel").clicked() {
                             keep = false;
                         }
                     });
+                    if save && keep {
+                        if path.trim().is_empty() {
+                            *note = Some("Type the path of the file to write.".into());
+                        } else {
+                            match self.try_save_as(*file, PathBuf::from(path.trim())) {
+                                Ok(true) => keep = false,
+                                Ok(false) => {}
+                                Err(e) => *note = Some(e),
+                            }
+                        }
+                    }
                 }
                 Dialog::Export {
                     path,
                     split,
                     api_version,
+                    note,
                 } => {
                     ui.heading("Export");
+                    ui.label(self.export_scope());
                     ui.horizontal(|ui| {
                         ui.radio_value(split, false, "one multi-document file");
                         ui.radio_value(split, true, "one file per resource (folder)");
@@ -237,22 +363,35 @@ impl EgressStudio {
                     });
                     ui.horizontal(|ui| {
                         let l = ui.label(if *split { "Folder" } else { "File" });
-                        ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
-                            .labelled_by(l.id);
+                        first(
+                            ui.add(egui::TextEdit::singleline(path).desired_width(300.0))
+                                .labelled_by(l.id),
+                        );
                         if !*split && ui.button("Browse…").clicked() {
                             self.pick_in_background(PickPurpose::Export);
                         }
                     });
+                    if let Some(n) = note {
+                        ui.colored_label(ui.visuals().warn_fg_color, n.as_str());
+                    }
+                    let mut export = enter;
                     ui.horizontal(|ui| {
-                        if ui.button("Export").clicked() && !path.trim().is_empty() {
-                            let (p, s, v) = (path.trim().to_string(), *split, *api_version);
-                            self.export(&p, s, v);
-                            keep = false;
-                        }
+                        export |= ui.button("Export").clicked();
                         if ui.button("Cancel").clicked() {
                             keep = false;
                         }
                     });
+                    if export && keep {
+                        if path.trim().is_empty() {
+                            *note = Some("Type where to write the export.".into());
+                        } else {
+                            let (p, s, v) = (path.trim().to_string(), *split, *api_version);
+                            match self.export(&p, s, v) {
+                                Ok(()) => keep = false,
+                                Err(e) => *note = Some(e),
+                            }
+                        }
+                    }
                 }
                 Dialog::Recipe {
                     recipe,
@@ -267,11 +406,14 @@ impl EgressStudio {
                             *host = r.example_host().to_string();
                             *port = r.default_port().map(|p| p.to_string()).unwrap_or_default();
                         }
+                        ui.indent(r.label(), |ui| ui.weak(r.description()));
                     }
                     ui.horizontal(|ui| {
                         let l = ui.label("Host");
-                        ui.add(egui::TextEdit::singleline(host).desired_width(260.0))
-                            .labelled_by(l.id);
+                        first(
+                            ui.add(egui::TextEdit::singleline(host).desired_width(260.0))
+                                .labelled_by(l.id),
+                        );
                     });
                     ui.horizontal(|ui| {
                         let l = ui.label("Port");
@@ -290,14 +432,14 @@ impl EgressStudio {
                         ui.label("Port must be a number 1–65535.");
                     }
                     ui.horizontal(|ui| {
-                        if ui
+                        let create = ui
                             .add_enabled(
                                 port_ok.is_some() && !host.trim().is_empty(),
                                 egui::Button::new("Create"),
                             )
                             .clicked()
-                            && let Some(p) = port_ok
-                        {
+                            || (enter && !host.trim().is_empty());
+                        if create && let Some(p) = port_ok {
                             let (r, h, n) = (
                                 *recipe,
                                 host.trim().to_string(),
@@ -359,61 +501,12 @@ impl EgressStudio {
                         return;
                     };
                     ui.heading(format!("Changes to {}", f.display_path()));
+                    ui.weak("Lines removed (-) are on disk; lines added (+) are what Save writes.");
                     match diff {
                         Err(e) => {
                             ui.label(format!("cannot show the changes: {e}"));
                         }
-                        Ok(diff) => {
-                            let changed: Vec<usize> = diff
-                                .iter()
-                                .enumerate()
-                                .filter(|(_, (op, _))| *op != yaml::DiffOp::Same)
-                                .map(|(n, _)| n)
-                                .collect();
-                            if changed.is_empty() {
-                                ui.label("No changes against the file on disk.");
-                            } else {
-                                ui.label(format!("{} changed lines", changed.len()));
-                            }
-                            let near = |n: usize| changed.iter().any(|c| c.abs_diff(n) <= 3);
-                            egui::ScrollArea::vertical()
-                                .max_height(420.0)
-                                .show(ui, |ui| {
-                                    let mut skipped = false;
-                                    for (n, (op, line)) in diff.iter().enumerate() {
-                                        if !near(n) {
-                                            if !skipped {
-                                                ui.label(
-                                                    egui::RichText::new("…").monospace().weak(),
-                                                );
-                                            }
-                                            skipped = true;
-                                            continue;
-                                        }
-                                        skipped = false;
-                                        let (sign, color) = match op {
-                                            yaml::DiffOp::Same => {
-                                                (" ", ui.visuals().weak_text_color())
-                                            }
-                                            yaml::DiffOp::Removed => (
-                                                "-",
-                                                super::widgets::severity_color(
-                                                    ui,
-                                                    crate::validate::Severity::Error,
-                                                ),
-                                            ),
-                                            yaml::DiffOp::Added => {
-                                                ("+", egui::Color32::from_rgb(60, 170, 80))
-                                            }
-                                        };
-                                        ui.label(
-                                            egui::RichText::new(format!("{sign} {line}"))
-                                                .monospace()
-                                                .color(color),
-                                        );
-                                    }
-                                });
-                        }
+                        Ok(diff) => super::disk_dialog::diff_ui(ui, diff),
                     }
                     ui.horizontal(|ui| {
                         if ui.button("Save").clicked() && self.save_file(i) {
@@ -430,18 +523,27 @@ impl EgressStudio {
                         "Version {} — design, validate and export Istio egress.",
                         env!("CARGO_PKG_VERSION")
                     ));
-                    if ui.button("Close").clicked() {
+                    if ui.button("Close").clicked() || enter {
                         keep = false;
                     }
                 }
+                Dialog::ExportDiagram { path, note } => {
+                    keep = self.export_diagram_ui(ui, (path, note), enter, focus_first);
+                }
+                d @ Dialog::ChangedOnDisk { .. } => {
+                    keep = self.changed_on_disk_ui(ui, d, escape);
+                }
             }
         });
-        if modal.should_close() {
+        if escape {
             keep = false;
         }
         // A dialog opened by an action inside this one (e.g. Save As) wins.
         if keep && self.dialog.is_none() {
             self.dialog = Some(dialog);
+            self.focused_dialog = Some(kind);
+        } else if self.dialog.is_none() {
+            self.focused_dialog = None;
         }
     }
 

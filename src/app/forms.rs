@@ -16,7 +16,7 @@ fn resolutions(form: &Form) -> Vec<Resolution> {
 }
 
 fn metadata(form: &mut Form, ui: &mut Ui, meta: &mut ObjectMeta) {
-    form.section(ui, "Metadata", "metadata", |form, ui| {
+    form.section(ui, "Metadata", "metadata", true, |form, ui| {
         form.text(ui, "name", "metadata.name", &mut meta.name);
         form.text(ui, "namespace", "metadata.namespace", &mut meta.namespace);
         form.string_map(ui, "labels", "metadata.labels", &mut meta.labels);
@@ -32,7 +32,8 @@ fn metadata(form: &mut Form, ui: &mut Ui, meta: &mut ObjectMeta) {
 pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
     metadata(form, ui, &mut se.metadata);
     let spec = &mut se.spec;
-    form.section(ui, "Hosts & addresses", "spec.hosts", |form, ui| {
+    let set = spec.hosts.is_some() || !spec.addresses.is_empty();
+    form.section(ui, "Hosts & addresses", "spec.hosts", set, |form, ui| {
         let mut hosts = spec.hosts.clone().unwrap_or_default();
         form.string_list(ui, "hosts", "spec.hosts", &mut hosts);
         if Some(&hosts) != spec.hosts.as_ref() {
@@ -40,7 +41,8 @@ pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
         }
         form.string_list(ui, "addresses", "spec.addresses", &mut spec.addresses);
     });
-    form.section(ui, "Ports", "spec.ports", |form, ui| {
+    let set = !spec.ports.is_empty();
+    form.section(ui, "Ports", "spec.ports", set, |form, ui| {
         form.list(
             ui,
             "ports",
@@ -50,7 +52,7 @@ pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
             |form, ui, p, port| {
                 form.number(ui, "number", &format!("{p}.number"), &mut port.number);
                 form.text(ui, "name", &format!("{p}.name"), &mut port.name);
-                form.text(ui, "protocol", &format!("{p}.protocol"), &mut port.protocol);
+                form.protocol(ui, "protocol", &format!("{p}.protocol"), &mut port.protocol);
                 form.number(
                     ui,
                     "targetPort",
@@ -60,10 +62,12 @@ pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
             },
         );
     });
+    let set = spec.resolution.is_some() || spec.location.is_some() || spec.endpoints.is_some();
     form.section(
         ui,
         "Resolution & endpoints",
         "spec.endpoints",
+        set,
         |form, ui| {
             let options = resolutions(form);
             form.choice(
@@ -119,10 +123,12 @@ pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
             }
         },
     );
+    let set = spec.workload_selector.is_some();
     form.section(
         ui,
         "Workload selector",
         "spec.workloadSelector",
+        set,
         |form, ui| {
             form.optional(
                 ui,
@@ -140,7 +146,8 @@ pub fn service_entry(form: &mut Form, ui: &mut Ui, se: &mut ServiceEntry) {
             );
         },
     );
-    form.section(ui, "Export & SANs", "spec.exportTo", |form, ui| {
+    let set = !spec.export_to.is_empty() || !spec.subject_alt_names.is_empty();
+    form.section(ui, "Export & SANs", "spec.exportTo", set, |form, ui| {
         form.string_list(ui, "exportTo", "spec.exportTo", &mut spec.export_to);
         form.string_list(
             ui,
@@ -169,7 +176,7 @@ fn port_map(form: &mut Form, ui: &mut Ui, path: &str, ports: &mut IndexMap<Strin
 pub fn destination_rule(form: &mut Form, ui: &mut Ui, dr: &mut DestinationRule) {
     metadata(form, ui, &mut dr.metadata);
     let spec = &mut dr.spec;
-    form.section(ui, "Host", "spec.host", |form, ui| {
+    form.section(ui, "Host", "spec.host", true, |form, ui| {
         form.text(ui, "host", "spec.host", &mut spec.host);
         form.string_list(ui, "exportTo", "spec.exportTo", &mut spec.export_to);
         form.optional(
@@ -187,18 +194,26 @@ pub fn destination_rule(form: &mut Form, ui: &mut Ui, dr: &mut DestinationRule) 
             },
         );
     });
-    form.section(ui, "Traffic policy", "spec.trafficPolicy", |form, ui| {
-        form.optional(
-            ui,
-            "trafficPolicy",
-            "spec.trafficPolicy",
-            &mut spec.traffic_policy,
-            |form, ui, tp| {
-                traffic_policy(form, ui, "spec.trafficPolicy", tp);
-            },
-        );
-    });
-    form.section(ui, "Subsets", "spec.subsets", |form, ui| {
+    let set = spec.traffic_policy.is_some();
+    form.section(
+        ui,
+        "Traffic policy",
+        "spec.trafficPolicy",
+        set,
+        |form, ui| {
+            form.optional(
+                ui,
+                "trafficPolicy",
+                "spec.trafficPolicy",
+                &mut spec.traffic_policy,
+                |form, ui, tp| {
+                    traffic_policy(form, ui, "spec.trafficPolicy", tp);
+                },
+            );
+        },
+    );
+    let set = !spec.subsets.is_empty();
+    form.section(ui, "Subsets", "spec.subsets", set, |form, ui| {
         form.list(
             ui,
             "subsets",

@@ -3,22 +3,35 @@
 //! keeps only view state; file dialogs run on their own threads.
 
 mod commands;
+mod connection_pool_form;
+mod create;
 mod diagnostics_panel;
 mod diagram_panel;
+mod disk_dialog;
+mod file_tree;
 mod files;
+mod folders;
 mod forms;
 mod help;
+mod list_filter;
+mod menus;
+mod notifications;
 mod panels;
 mod policy_forms;
 mod probe_panel;
 mod route;
 mod settings;
+mod watch;
 mod widgets;
 mod yaml_edits;
 mod yaml_layout;
 mod yaml_view;
 
+pub use file_tree::TreeKey;
+pub use folders::{VENDORED, folder_manifests, read_all};
+
 pub use commands::Command;
+pub use notifications::Notice;
 pub use settings::{Settings, ThemeChoice};
 
 use crate::model::Resource;
@@ -37,6 +50,34 @@ pub enum BottomTab {
     #[default]
     Diagnostics,
     Probe,
+    Messages,
+}
+
+/// Where the window's panels were drawn in the last frame: the layout checks
+/// (and tests) read it. A hidden side panel is `None`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanelRects {
+    pub menu: egui::Rect,
+    pub resources: Option<egui::Rect>,
+    pub route: Option<egui::Rect>,
+    pub bottom: egui::Rect,
+    pub editor: egui::Rect,
+    /// What the editor's content took; wider than `editor` when something
+    /// does not shrink and is cut off at the right.
+    pub editor_content: egui::Rect,
+}
+
+impl Default for PanelRects {
+    fn default() -> Self {
+        PanelRects {
+            menu: egui::Rect::NOTHING,
+            resources: None,
+            route: None,
+            bottom: egui::Rect::NOTHING,
+            editor: egui::Rect::NOTHING,
+            editor_content: egui::Rect::NOTHING,
+        }
+    }
 }
 
 /// Which editor tab shows.
@@ -56,6 +97,11 @@ pub enum Dialog {
         path: String,
         note: Option<String>,
     },
+    /// Open Folder: every manifest below a folder.
+    OpenFolder {
+        path: String,
+        note: Option<String>,
+    },
     SaveAs {
         file: usize,
         path: String,
@@ -65,6 +111,8 @@ pub enum Dialog {
         path: String,
         split: bool,
         api_version: crate::model::ApiVersion,
+        /// Why the last export failed, shown in the dialog.
+        note: Option<String>,
     },
     Recipe {
         recipe: Recipe,
@@ -80,6 +128,18 @@ pub enum Dialog {
     Review {
         file: usize,
         diff: Result<Vec<(crate::yaml::DiffOp, String)>, String>,
+    },
+    /// Where to write the diagram (PNG or SVG).
+    ExportDiagram {
+        path: String,
+        note: Option<String>,
+    },
+    /// A file changed on disk while its buffer has edits (`saving`: found when
+    /// saving). `diff` is the disk's text against the buffer, once asked for.
+    ChangedOnDisk {
+        file: usize,
+        saving: bool,
+        diff: Option<Result<Vec<(crate::yaml::DiffOp, String)>, String>>,
     },
     About,
 }
@@ -97,10 +157,18 @@ enum Background {
         paths: Vec<PathBuf>,
         elapsed_ms: u128,
     },
-    /// A large file read and parsed off the UI thread.
+    /// Files (a large one, or a folder's) read and parsed off the UI thread;
+    /// `shown` is what the resource list shows as opening.
     Loaded {
-        path: PathBuf,
-        file: Result<SourceFile, String>,
+        shown: PathBuf,
+        folder: Option<PathBuf>,
+        files: Vec<(PathBuf, folders::Read)>,
+    },
+    /// Something changed in a watched folder: look at the open files again.
+    DiskChanged,
+    /// Manifests that appeared in opened folders since they were opened, read.
+    Rescanned {
+        files: Vec<(PathBuf, folders::Read)>,
     },
 }
 
@@ -111,24 +179,13 @@ const BACKGROUND_OPEN_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PickPurpose {
     Open,
+    OpenFolder,
     SaveAs(usize),
     Export,
 }
 
-/// A message shown in the window (file errors are never only logged).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Notice {
-    pub error: bool,
-    pub text: String,
-}
-
-/// The resource list's rows for (session version, filter, collapsed files).
-type ListCache = (
-    u64,
-    String,
-    std::collections::HashSet<usize>,
-    std::rc::Rc<Vec<panels::ListRow>>,
-);
+/// The resource list's rows for (session version, filter, tree state generation).
+type ListCache = (u64, String, u64, std::rc::Rc<Vec<file_tree::ListRow>>);
 
 /// The desktop app: a [`Session`] plus view state only (tabs, dialogs, notices,
 /// caches of what is drawn, settings).
@@ -162,7 +219,25 @@ pub struct EgressStudio {
     ctx: Option<egui::Context>,
     list_cache: Option<ListCache>,
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
-    collapsed_files: std::collections::HashSet<usize>,
+    /// Collapsed folders and files of the resource list, and a counter bumped
+    /// when they change.
+    collapsed: std::collections::HashSet<file_tree::TreeKey>,
+    tree_generation: u64,
+    /// Watches the folders of the open files (made when the first file opens).
+    watcher: Option<watch::Watcher>,
+    /// Whether to start the file watcher. Tests turn it off and call
+    /// [`EgressStudio::check_disk`] themselves, so what they see never depends
+    /// on when the system delivers events; the focus check stays on.
+    pub watch_files: bool,
+    /// Whether the window had the focus last frame: getting it back checks the disk.
+    window_focused: Option<bool>,
+    /// The dialog whose first field got the focus (a new dialog gets it once).
+    focused_dialog: Option<std::mem::Discriminant<Dialog>>,
+    /// Files the user closed (canonical paths): a rescan of their folder does
+    /// not bring them back.
+    closed_files: std::collections::HashSet<PathBuf>,
+    /// A rescan of the opened folders is running in the background.
+    rescanning: bool,
     pub bottom_tab: BottomTab,
     /// The diagram panel's view state and layout cache.
     diagram: diagram_panel::DiagramState,
@@ -173,6 +248,12 @@ pub struct EgressStudio {
     workspace_key: (Vec<PathBuf>, String),
     /// Large files being read in the background.
     pub opening: Vec<PathBuf>,
+    /// The resource list and the route panel are shown (each can be hidden to
+    /// give the editor room).
+    pub show_resources: bool,
+    pub show_route: bool,
+    /// Where the panels were drawn last frame.
+    pub panels: PanelRects,
 }
 
 impl Default for EgressStudio {
@@ -212,13 +293,23 @@ impl EgressStudio {
             ctx: None,
             list_cache: None,
             route_cache: None,
-            collapsed_files: std::collections::HashSet::new(),
+            collapsed: std::collections::HashSet::new(),
+            tree_generation: 0,
+            watcher: None,
+            watch_files: true,
+            window_focused: None,
+            focused_dialog: None,
+            closed_files: std::collections::HashSet::new(),
+            rescanning: false,
             bottom_tab: BottomTab::Diagnostics,
             diagram: diagram_panel::DiagramState::default(),
             route_as_text: false,
             probe: probe_panel::ProbeState::default(),
             workspace_key: (Vec::new(), String::new()),
             opening: Vec::new(),
+            show_resources: true,
+            show_route: true,
+            panels: PanelRects::default(),
         }
     }
 
@@ -235,6 +326,7 @@ impl EgressStudio {
         if paths == self.workspace_key.0 {
             return;
         }
+        self.watch_open_files();
         let mut names: Vec<String> = paths
             .iter()
             .map(|p| {
@@ -284,16 +376,6 @@ impl EgressStudio {
         self.load_mesh_file();
     }
 
-    pub fn notice(&mut self, error: bool, text: impl Into<String>) {
-        self.notices.push(Notice {
-            error,
-            text: text.into(),
-        });
-        if self.notices.len() > 5 {
-            self.notices.remove(0);
-        }
-    }
-
     /// Shows a session error as a notice.
     fn report(&mut self, result: Result<(), String>) {
         if let Err(e) = result {
@@ -306,58 +388,6 @@ impl EgressStudio {
         let i = self.session.add_file(file, untitled);
         self.files_changed();
         i
-    }
-
-    /// Opens files from disk, reporting failures in the window.
-    pub fn open_paths(&mut self, paths: &[PathBuf]) {
-        for path in paths {
-            if let Some(i) = self.session.file_index(path) {
-                self.session.select_first_in(i);
-                continue;
-            }
-            if path == std::path::Path::new("-") {
-                self.notice(true, "standard input (-) cannot be opened in the editor: save it to a file and open that");
-                continue;
-            }
-            let large = std::fs::metadata(path).is_ok_and(|m| m.len() > BACKGROUND_OPEN_BYTES);
-            if large {
-                if !self.opening.contains(path) {
-                    self.open_in_background(path.clone());
-                }
-                continue;
-            }
-            let file = SourceFile::read(path).map_err(|e| e.to_string());
-            self.opened(path, file);
-        }
-    }
-
-    /// Reads and parses a large file on its own thread; the result comes back
-    /// over the background channel.
-    fn open_in_background(&mut self, path: PathBuf) {
-        self.opening.push(path.clone());
-        let tx = self.background.0.clone();
-        let ctx = self.ctx.clone();
-        std::thread::spawn(move || {
-            let file = SourceFile::read(&path).map_err(|e| e.to_string());
-            let _ = tx.send(Background::Loaded { path, file });
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
-    }
-
-    /// A file read (here or in the background) joins the workspace.
-    fn opened(&mut self, path: &std::path::Path, file: Result<SourceFile, String>) {
-        self.opening.retain(|p| p != path);
-        match file {
-            Ok(file) => {
-                let i = self.add_file(file, false);
-                self.settings.add_recent(path);
-                self.persist_settings();
-                self.session.select_first_in(i);
-            }
-            Err(e) => self.notice(true, e),
-        }
     }
 
     pub fn persist_settings(&mut self) {
@@ -426,6 +456,9 @@ impl EgressStudio {
     pub fn add_recipe(&mut self, recipe: Recipe, host: &str, port: u32, namespace: &str) {
         let result = self.session.add_recipe(recipe, host, port, namespace);
         self.files_changed();
+        if result.is_ok() {
+            self.remember_namespace(namespace);
+        }
         self.report(result);
     }
 

@@ -1,132 +1,13 @@
 //! The window's layout: menu bar, resource list, editor (Form | YAML), route
 //! panel and diagnostics panel.
 
-use super::widgets::{Form, severity_color, severity_icon};
-use super::{Command, Dialog, EditorTab, EgressStudio, ThemeChoice, forms, yaml_view};
+use super::widgets::Form;
+use super::{Command, Dialog, EditorTab, EgressStudio, forms, yaml_view};
 use crate::model::Resource;
-use crate::validate::{IstioVersion, Severity, Site};
-use egui::{RichText, Ui};
+
+use egui::Ui;
 
 impl EgressStudio {
-    pub fn apply_theme(&self, ctx: &egui::Context) {
-        ctx.set_theme(match self.settings.theme {
-            ThemeChoice::System => egui::ThemePreference::System,
-            ThemeChoice::Light => egui::ThemePreference::Light,
-            ThemeChoice::Dark => egui::ThemePreference::Dark,
-        });
-    }
-
-    /// Runs a command (from a menu, a shortcut or a test).
-    pub fn run_command(&mut self, cmd: Command) {
-        match cmd {
-            Command::New => {
-                let i = self.new_file();
-                self.session.selected = Some(Site {
-                    file: i,
-                    document: 0,
-                    item: None,
-                });
-                self.dialog = Some(Dialog::Recipe {
-                    recipe: crate::recipes::Recipe::HttpsPassthrough,
-                    host: "api.example.com".into(),
-                    port: "443".into(),
-                    namespace: "default".into(),
-                });
-            }
-            Command::Open => {
-                self.dialog = Some(Dialog::Open {
-                    path: String::new(),
-                    note: None,
-                })
-            }
-            Command::Save => {
-                if let Some(i) = self.current_file() {
-                    self.save_file(i);
-                }
-            }
-            Command::SaveAs => {
-                if let Some(i) = self.current_file() {
-                    let path = self.session.workspace.files[i].display_path();
-                    self.dialog = Some(Dialog::SaveAs {
-                        file: i,
-                        path,
-                        note: None,
-                    });
-                }
-            }
-            Command::SaveAll => {
-                for i in 0..self.session.workspace.files.len() {
-                    if self.session.file_states[i].is_dirty() {
-                        self.save_file(i);
-                    }
-                }
-            }
-            Command::Review => {
-                if let Some(i) = self.current_file() {
-                    let diff = self.session.changes_against_disk(i);
-                    self.dialog = Some(Dialog::Review { file: i, diff });
-                }
-            }
-            Command::Export => {
-                self.dialog = Some(Dialog::Export {
-                    path: "export.yaml".into(),
-                    split: false,
-                    api_version: crate::model::ApiVersion::V1,
-                })
-            }
-            Command::CloseFile => {
-                if let Some(i) = self.session.selected.map(|s| s.file) {
-                    if self.session.file_states[i].is_dirty() {
-                        self.dialog = Some(Dialog::Unsaved {
-                            then: super::AfterUnsaved::CloseFile(i),
-                        });
-                    } else {
-                        self.close_file(i);
-                    }
-                }
-            }
-            Command::Quit => self.request_quit(),
-            Command::Undo => self.undo(),
-            Command::Redo => self.redo(),
-            Command::Filter => self.focus_filter = true,
-            Command::NewFromRecipe => {
-                self.dialog = Some(Dialog::Recipe {
-                    recipe: crate::recipes::Recipe::HttpsPassthrough,
-                    host: "api.example.com".into(),
-                    port: "443".into(),
-                    namespace: "default".into(),
-                })
-            }
-            Command::Duplicate => self.duplicate_selected(),
-            Command::Delete => self.delete_selected(),
-            Command::ThemeSystem | Command::ThemeLight | Command::ThemeDark => {
-                self.settings.theme = match cmd {
-                    Command::ThemeLight => ThemeChoice::Light,
-                    Command::ThemeDark => ThemeChoice::Dark,
-                    _ => ThemeChoice::System,
-                };
-                if let Some(ctx) = &self.ctx {
-                    self.apply_theme(ctx);
-                }
-                self.persist_settings();
-            }
-            Command::About => self.dialog = Some(Dialog::About),
-        }
-    }
-
-    /// Asks before quitting with unsaved changes.
-    pub fn request_quit(&mut self) {
-        if self.any_dirty() && !self.quit_confirmed {
-            self.dialog = Some(Dialog::Unsaved {
-                then: super::AfterUnsaved::Quit,
-            });
-        } else {
-            self.quit_confirmed = true;
-            self.close_requested = true;
-        }
-    }
-
-    /// The whole window, one frame.
     pub fn ui_root(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.ctx = Some(ctx.clone());
@@ -146,9 +27,11 @@ impl EgressStudio {
         }
         // Shortcuts, before widgets see the keys.
         for cmd in Command::WITH_SHORTCUTS {
-            if let Some(sc) = cmd.shortcut()
-                && ctx.input_mut(|i| i.consume_shortcut(&sc))
-            {
+            let pressed = [cmd.shortcut(), cmd.alternate_shortcut()]
+                .into_iter()
+                .flatten()
+                .any(|sc| ctx.input_mut(|i| i.consume_shortcut(&sc)));
+            if pressed {
                 self.run_command(*cmd);
             }
         }
@@ -172,338 +55,69 @@ impl EgressStudio {
             self.title = title;
         }
 
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        // Tall enough to read a whole probe report; the height the user sets is kept.
+        let menu = egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        // Tall enough to read a whole probe report; the height the user sets is
+        // kept, but never so tall that the editor keeps fewer than a few rows.
+        let max_bottom = (ui.available_height() - MIN_EDITOR_HEIGHT).max(120.0);
         let default_height = self
             .settings
             .bottom_panel_height
-            .unwrap_or_else(|| (ui.available_height() * 0.4).max(160.0));
+            .unwrap_or_else(|| {
+                // On a short window the editor needs the height more.
+                let h = ui.available_height();
+                (h * if h < 700.0 { 0.3 } else { 0.4 }).max(140.0)
+            })
+            .min(max_bottom);
         let bottom = egui::Panel::bottom("diagnostics")
             .resizable(true)
             .default_size(default_height)
+            .max_size(max_bottom)
             .show(ui, |ui| self.bottom_panel(ui));
         let height = bottom.response.rect.height().round();
         let resized = ui.input(|i| i.pointer.any_released())
-            && (height - default_height.round()).abs() >= 1.0;
+            && (height - default_height.round()).abs() >= 1.0
+            && height < max_bottom.round();
         if resized {
             self.settings.bottom_panel_height = Some(height);
             self.persist_settings();
         }
-        // Side panels take a share of the window, so the form keeps room on a
-        // small screen (900 px wide: 200 + 360, leaving the form 340).
+        // Side panels take a share of the window and never leave the editor
+        // under MIN_EDITOR_WIDTH: at 900 px, 198 + 360 leave it 342. When the
+        // route panel cannot fit beside a usable editor it folds away; the
+        // toggles in the menu bar hide either side panel by hand.
         let width = ui.available_width();
-        egui::Panel::left("resources")
+        let mut show_resources = self.show_resources;
+        let left = egui::Panel::left("resources")
             .resizable(true)
             .default_size((width * 0.22).clamp(170.0, 270.0))
-            .show(ui, |ui| self.resource_list(ui));
-        egui::Panel::right("route")
+            .size_range(140.0..=(width * 0.3).max(170.0))
+            .show_collapsible(ui, &mut show_resources, |ui| self.resource_list(ui));
+        self.show_resources = show_resources;
+        let left_width = left.as_ref().map_or(0.0, |r| r.response.rect.width());
+        let room = width - left_width - MIN_EDITOR_WIDTH;
+        let fits = room >= MIN_ROUTE_WIDTH;
+        let mut show_route = self.show_route && fits;
+        let right = egui::Panel::right("route")
             .resizable(true)
-            .default_size((width * 0.4).clamp(260.0, 520.0))
-            .show(ui, |ui| self.route_panel(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
+            .default_size((width * 0.4).clamp(260.0, 520.0).min(room))
+            .size_range(MIN_ROUTE_WIDTH..=room.max(MIN_ROUTE_WIDTH))
+            .show_collapsible(ui, &mut show_route, |ui| self.route_panel(ui));
+        if fits {
+            // The user may have dragged it shut.
+            self.show_route = show_route;
+        }
+        let editor_rect = ui.available_rect_before_wrap();
+        let editor = egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
+        self.panels = super::PanelRects {
+            menu: menu.response.rect,
+            resources: left.map(|r| r.response.rect),
+            route: right.map(|r| r.response.rect),
+            bottom: bottom.response.rect,
+            editor: editor_rect,
+            editor_content: editor.response.rect,
+        };
         self.dialogs(&ctx);
-    }
-
-    fn menu_bar(&mut self, ui: &mut Ui) {
-        egui::MenuBar::new().ui(ui, |ui| {
-            let mut chosen = None;
-            let entry = |ui: &mut Ui, cmd: Command, enabled: bool, chosen: &mut Option<Command>| {
-                let mut b = egui::Button::new(cmd.label());
-                if let Some(sc) = cmd.shortcut() {
-                    b = b.shortcut_text(ui.ctx().format_shortcut(&sc));
-                }
-                if ui.add_enabled(enabled, b).clicked() {
-                    *chosen = Some(cmd);
-                }
-            };
-            ui.menu_button("File", |ui| {
-                for cmd in Command::FILE_MENU {
-                    if *cmd == Command::Export {
-                        ui.menu_button("Open Recent", |ui| {
-                            if self.settings.recent.is_empty() {
-                                ui.label("(none yet)");
-                            }
-                            for p in self.settings.recent.clone() {
-                                if ui.button(p.display().to_string()).clicked() {
-                                    self.open_paths(&[p]);
-                                }
-                            }
-                        });
-                    }
-                    let enabled = match cmd {
-                        Command::Save | Command::SaveAs | Command::Export | Command::CloseFile => {
-                            !self.session.workspace.files.is_empty()
-                        }
-                        Command::SaveAll => self.any_dirty(),
-                        _ => true,
-                    };
-                    entry(ui, *cmd, enabled, &mut chosen);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                for cmd in Command::EDIT_MENU {
-                    let enabled = match cmd {
-                        Command::Undo => self.can_undo(),
-                        Command::Redo => self.can_redo(),
-                        Command::Duplicate | Command::Delete => {
-                            self.selected_resource().is_some_and(Resource::is_istio)
-                        }
-                        _ => true,
-                    };
-                    entry(ui, *cmd, enabled, &mut chosen);
-                }
-            });
-            ui.menu_button("View", |ui| {
-                for cmd in Command::VIEW_MENU {
-                    entry(ui, *cmd, true, &mut chosen);
-                }
-                ui.separator();
-                ui.label("Judge as Istio release:");
-                for minor in (IstioVersion::OLDEST.minor..=IstioVersion::MASTER.minor).rev() {
-                    let v = IstioVersion::new(1, minor);
-                    let label = if v == IstioVersion::MASTER {
-                        format!("{v} (master)")
-                    } else {
-                        v.to_string()
-                    };
-                    if ui.radio(self.session.options.istio_version == v, label).clicked() {
-                        self.set_istio_version(v);
-                    }
-                }
-                ui.separator();
-                let label = ui.label("Mesh config file")
-                    .on_hover_text("MeshConfig YAML used by the analyzers (IST0134) and for the egress mode; remembered for this set of files. Empty: an istio ConfigMap among the files, else Istio's defaults.");
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut self.mesh_path_input)
-                            .hint_text("path/to/mesh.yaml")
-                            .desired_width(220.0),
-                    )
-                    .labelled_by(label.id);
-                    if ui.button("Use").clicked() {
-                        let path = self.mesh_path_input.clone();
-                        self.set_mesh_config(&path);
-                    }
-                });
-                ui.label(match &self.session.mesh.origin {
-                    Some(o) => format!("now: {o}"),
-                    None => "now: Istio's defaults".to_string(),
-                });
-            });
-            ui.menu_button("Help", |ui| entry(ui, Command::About, true, &mut chosen));
-            if let Some(cmd) = chosen {
-                self.run_command(cmd);
-            }
-        });
-    }
-
-    /// The rows of the resource list, rebuilt only when the session's version, the
-    /// filter or the collapsed groups change. Rows hold no text: the few visible
-    /// ones are labelled when drawn, so a rebuild costs little at 10,000 resources.
-    fn list_rows(&mut self) -> std::rc::Rc<Vec<ListRow>> {
-        if let Some((g, f, c, rows)) = &self.list_cache
-            && *g == self.session.version()
-            && *f == self.filter
-            && *c == self.collapsed_files
-        {
-            return rows.clone();
-        }
-        let worst = self.worst_by_site();
-        let needle = self.filter.to_lowercase();
-        let mut rows = Vec::new();
-        for (fi, file) in self.session.workspace.files.iter().enumerate() {
-            rows.push(ListRow::File { file: fi });
-            if self.collapsed_files.contains(&fi) {
-                continue;
-            }
-            for (di, doc) in file.documents.iter().enumerate() {
-                if doc.error.is_some() {
-                    rows.push(ListRow::Item {
-                        site: Site {
-                            file: fi,
-                            document: di,
-                            item: None,
-                        },
-                        severity: Some(Severity::Error),
-                        other: false,
-                    });
-                    continue;
-                }
-                for (ii, item) in doc.items.iter().enumerate() {
-                    let site = Site {
-                        file: fi,
-                        document: di,
-                        item: Some(ii),
-                    };
-                    if !needle.is_empty() {
-                        let ns = item.namespace.as_deref().unwrap_or("default");
-                        let hay = format!(
-                            "{} {} {} {}",
-                            item.kind,
-                            kind_short(&item.kind),
-                            item.name,
-                            ns
-                        )
-                        .to_lowercase();
-                        if !hay.contains(&needle) {
-                            continue;
-                        }
-                    }
-                    rows.push(ListRow::Item {
-                        site,
-                        severity: worst.get(&site).copied().filter(|s| *s > Severity::Info),
-                        other: !item.is_istio(),
-                    });
-                }
-            }
-        }
-        let rows = std::rc::Rc::new(rows);
-        self.list_cache = Some((
-            self.session.version(),
-            self.filter.clone(),
-            self.collapsed_files.clone(),
-            rows.clone(),
-        ));
-        rows
-    }
-
-    /// A row's label and hover text, made when the row is visible.
-    fn row_text(&self, row: &ListRow) -> (String, String) {
-        let ws = &self.session.workspace;
-        match row {
-            ListRow::File { file } => {
-                let Some(f) = ws.files.get(*file) else {
-                    return (String::new(), String::new());
-                };
-                let dirty = if self.session.file_states[*file].is_dirty() {
-                    " •"
-                } else {
-                    ""
-                };
-                let name = f
-                    .path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| f.display_path());
-                let sign = if self.collapsed_files.contains(file) {
-                    "+"
-                } else {
-                    "-"
-                };
-                (format!("{sign} {name}{dirty}"), "Collapse or expand".into())
-            }
-            ListRow::Item { site, severity, .. } => {
-                let Some(doc) = ws
-                    .files
-                    .get(site.file)
-                    .and_then(|f| f.documents.get(site.document))
-                else {
-                    return (String::new(), String::new());
-                };
-                if let Some(err) = &doc.error {
-                    let text = format!(
-                        "E document {} (line {}): {}",
-                        doc.ordinal + 1,
-                        err.pos.line,
-                        err.message
-                    );
-                    return (text, err.message.clone());
-                }
-                let Some(item) = site.item.and_then(|i| doc.items.get(i)) else {
-                    return (String::new(), String::new());
-                };
-                let ns = item.namespace.as_deref().unwrap_or("default");
-                let badge = match severity {
-                    Some(s) => severity_icon(*s),
-                    None if item.is_istio() => "ok",
-                    None => "·",
-                };
-                (
-                    format!("{badge} {} {} ({ns})", kind_short(&item.kind), item.name),
-                    format!("{} {}/{} — line {}", item.kind, ns, item.name, doc.line),
-                )
-            }
-        }
-    }
-
-    fn resource_list(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let l = ui.label("Filter");
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.filter)
-                        .hint_text("name, kind, namespace")
-                        .desired_width(170.0),
-                )
-                .labelled_by(l.id);
-            if self.focus_filter {
-                r.request_focus();
-                self.focus_filter = false;
-            }
-        });
-        ui.separator();
-        for path in &self.opening {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!("opening {}…", path.display()));
-            });
-        }
-        if self.session.workspace.files.is_empty() && self.opening.is_empty() {
-            ui.label("No files open. File › Open, drop files here, or Edit › New from recipe.");
-            return;
-        }
-        let rows = self.list_rows();
-        let mut clicked = None;
-        let mut toggle = None;
-        let row_height = ui.spacing().interact_size.y;
-        egui::ScrollArea::vertical()
-            .id_salt("resource-list")
-            .auto_shrink([false, false])
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                // One line per row: show_rows relies on equal heights; hover shows all.
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                for row in &rows[range] {
-                    let (text, hover) = self.row_text(row);
-                    match row {
-                        ListRow::File { file } => {
-                            if ui
-                                .selectable_label(false, RichText::new(text).strong())
-                                .on_hover_text(hover)
-                                .clicked()
-                            {
-                                toggle = Some(*file);
-                            }
-                        }
-                        ListRow::Item {
-                            site,
-                            severity,
-                            other,
-                        } => {
-                            let mut rich = RichText::new(format!("   {text}"));
-                            if let Some(s) = severity {
-                                rich = rich.color(severity_color(ui, *s));
-                            } else if *other {
-                                rich = rich.weak();
-                            }
-                            if ui
-                                .selectable_label(self.session.selected == Some(*site), rich)
-                                .on_hover_text(hover)
-                                .clicked()
-                            {
-                                clicked = Some(*site);
-                            }
-                        }
-                    }
-                }
-            });
-        if let Some(site) = clicked {
-            self.session.selected = Some(site);
-        }
-        if let Some(f) = toggle
-            && !self.collapsed_files.remove(&f)
-        {
-            self.collapsed_files.insert(f);
-        }
+        self.toasts(&ctx);
     }
 
     fn bottom_panel(&mut self, ui: &mut Ui) {
@@ -519,10 +133,13 @@ impl EgressStudio {
                 "Probe"
             };
             ui.selectable_value(&mut self.bottom_tab, super::BottomTab::Probe, probe_label);
+            let messages = self.messages_tab_label();
+            ui.selectable_value(&mut self.bottom_tab, super::BottomTab::Messages, messages);
         });
         match self.bottom_tab {
             super::BottomTab::Diagnostics => self.diagnostics_panel(ui),
             super::BottomTab::Probe => self.probe_panel(ui),
+            super::BottomTab::Messages => self.messages_panel(ui),
         }
     }
 
@@ -546,10 +163,12 @@ impl EgressStudio {
                 Ok(Resource::ServiceEntry(_)) | Ok(Resource::DestinationRule(_))
             )
         });
-        ui.horizontal(|ui| {
+        // Wraps rather than push its buttons out of a narrow editor.
+        ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.tab, EditorTab::Form, "Form");
             ui.selectable_value(&mut self.tab, EditorTab::Yaml, "YAML");
             let mut probe = false;
+            let mut add_rule = false;
             if let Some(r) = self.selected_resource() {
                 ui.separator();
                 ui.strong(format!(
@@ -563,7 +182,14 @@ impl EgressStudio {
                         .button("Probe")
                         .on_hover_text("Resolve and handshake with each host and port from this machine, with the DestinationRule's TLS settings")
                         .clicked();
+                    add_rule = ui
+                        .button(Command::AddDestinationRule.label())
+                        .on_hover_text("A DestinationRule for this entry's host, in its namespace, with TLS set for each port")
+                        .clicked();
                 }
+            }
+            if add_rule {
+                self.add_destination_rule_for_selected();
             }
             if probe {
                 let targets = self.selected_targets();
@@ -571,6 +197,11 @@ impl EgressStudio {
             }
         });
         ui.separator();
+        if self.session.selected != Some(site) {
+            // A button above made and selected a new resource: draw it next frame.
+            ui.ctx().request_repaint();
+            return;
+        }
         if self.tab == EditorTab::Yaml || !has_form {
             yaml_view::yaml_ui(self, ui, site);
             return;
@@ -590,8 +221,8 @@ impl EgressStudio {
                     scroll_to: &mut scroll_to,
                     version,
                 };
-                // Diagnostics about the whole resource.
-                form.diagnostics(ui, "");
+                // Findings about the whole resource, on a line that is always there.
+                form.resource_line(ui);
                 match &mut draft {
                     Resource::ServiceEntry(se) => forms::service_entry(&mut form, ui, se),
                     Resource::DestinationRule(dr) => forms::destination_rule(&mut form, ui, dr),
@@ -608,24 +239,10 @@ impl EgressStudio {
     }
 }
 
-/// One row of the resource list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ListRow {
-    File {
-        file: usize,
-    },
-    Item {
-        site: Site,
-        severity: Option<Severity>,
-        other: bool,
-    },
-}
-
-/// `SE`, `DR`, or the kind as written.
-fn kind_short(kind: &str) -> &str {
-    match kind {
-        "ServiceEntry" => "SE",
-        "DestinationRule" => "DR",
-        other => other,
-    }
-}
+/// The editor (central panel) keeps at least this width: a form row with its
+/// label and field stays readable.
+const MIN_EDITOR_WIDTH: f32 = 340.0;
+/// Below this the route panel folds away rather than show a sliver.
+const MIN_ROUTE_WIDTH: f32 = 200.0;
+/// The editor keeps at least this height beside the bottom panel.
+const MIN_EDITOR_HEIGHT: f32 = 220.0;

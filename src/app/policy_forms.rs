@@ -2,6 +2,7 @@
 //! port-level settings): TLS, load balancer, connection pool, outlier detection,
 //! tunnel and proxy protocol.
 
+use super::connection_pool_form::connection_pool;
 use super::widgets::Form;
 use crate::model::*;
 use egui::Ui;
@@ -17,10 +18,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
         &mut tp.outlier_detection,
         &mut tp.tls,
     );
+    let set = !tp.port_level_settings.is_empty();
     form.section(
         ui,
         "Port-level settings",
         &format!("{p}.portLevelSettings"),
+        set,
         |form, ui| {
             form.list(
                 ui,
@@ -47,7 +50,8 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             );
         },
     );
-    form.section(ui, "Tunnel", &format!("{p}.tunnel"), |form, ui| {
+    let set = tp.tunnel.is_some();
+    form.section(ui, "Tunnel", &format!("{p}.tunnel"), set, |form, ui| {
         form.optional(
             ui,
             "tunnel",
@@ -75,10 +79,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             },
         );
     });
+    let set = tp.proxy_protocol.is_some();
     form.section(
         ui,
         "Proxy protocol",
         &format!("{p}.proxyProtocol"),
+        set,
         |form, ui| {
             form.optional(
                 ui,
@@ -97,10 +103,12 @@ pub(super) fn traffic_policy(form: &mut Form, ui: &mut Ui, p: &str, tp: &mut Tra
             );
         },
     );
+    let set = tp.retry_budget.is_some();
     form.section(
         ui,
         "Retry budget",
         &format!("{p}.retryBudget"),
+        set,
         |form, ui| {
             form.optional(
                 ui,
@@ -136,12 +144,13 @@ fn policy_parts(
     form: &mut Form,
     ui: &mut Ui,
     p: &str,
-    lb: &mut Option<LoadBalancerSettings>,
-    cp: &mut Option<ConnectionPoolSettings>,
+    lb: &mut Option<Box<LoadBalancerSettings>>,
+    cp: &mut Option<Box<ConnectionPoolSettings>>,
     od: &mut Option<OutlierDetection>,
     tls: &mut Option<ClientTlsSettings>,
 ) {
-    form.section(ui, "TLS", &format!("{p}.tls"), |form, ui| {
+    let set = tls.is_some();
+    form.section(ui, "TLS", &format!("{p}.tls"), set, |form, ui| {
         let tp = format!("{p}.tls");
         form.optional(ui, "tls", &tp, tls, |form, ui, t| {
             form.choice(ui, "mode", &format!("{tp}.mode"), &mut t.mode, TlsMode::ALL);
@@ -185,10 +194,12 @@ fn policy_parts(
             );
         });
     });
+    let set = lb.is_some();
     form.section(
         ui,
         "Load balancer",
         &format!("{p}.loadBalancer"),
+        set,
         |form, ui| {
             let lp = format!("{p}.loadBalancer");
             form.optional(ui, "loadBalancer", &lp, lb, |form, ui, lb| {
@@ -196,10 +207,12 @@ fn policy_parts(
             });
         },
     );
+    let set = cp.is_some();
     form.section(
         ui,
         "Connection pool",
         &format!("{p}.connectionPool"),
+        set,
         |form, ui| {
             let cpp = format!("{p}.connectionPool");
             form.optional(ui, "connectionPool", &cpp, cp, |form, ui, cp| {
@@ -207,10 +220,12 @@ fn policy_parts(
             });
         },
     );
+    let set = od.is_some();
     form.section(
         ui,
         "Outlier detection",
         &format!("{p}.outlierDetection"),
+        set,
         |form, ui| {
             let op = format!("{p}.outlierDetection");
             form.optional(ui, "outlierDetection", &op, od, |form, ui, od| {
@@ -479,111 +494,4 @@ fn failover_list(form: &mut Form, ui: &mut Ui, path: &str, items: &mut Vec<Local
             form.text(ui, "to", &format!("{fp}.to"), &mut f.to);
         },
     );
-}
-
-fn connection_pool(form: &mut Form, ui: &mut Ui, cpp: &str, cp: &mut ConnectionPoolSettings) {
-    let tp = format!("{cpp}.tcp");
-    form.optional(ui, "tcp", &tp, &mut cp.tcp, |form, ui, t| {
-        form.number(
-            ui,
-            "maxConnections",
-            &format!("{tp}.maxConnections"),
-            &mut t.max_connections,
-        );
-        form.text(
-            ui,
-            "connectTimeout",
-            &format!("{tp}.connectTimeout"),
-            &mut t.connect_timeout,
-        );
-        form.text(
-            ui,
-            "maxConnectionDuration",
-            &format!("{tp}.maxConnectionDuration"),
-            &mut t.max_connection_duration,
-        );
-        form.text(
-            ui,
-            "idleTimeout",
-            &format!("{tp}.idleTimeout"),
-            &mut t.idle_timeout,
-        );
-        let kp = format!("{tp}.tcpKeepalive");
-        form.optional(
-            ui,
-            "tcpKeepalive",
-            &kp,
-            &mut t.tcp_keepalive,
-            |form, ui, k| {
-                form.number(ui, "probes", &format!("{kp}.probes"), &mut k.probes);
-                form.text(ui, "time", &format!("{kp}.time"), &mut k.time);
-                form.text(ui, "interval", &format!("{kp}.interval"), &mut k.interval);
-            },
-        );
-    });
-    let hp = format!("{cpp}.http");
-    form.optional(ui, "http", &hp, &mut cp.http, |form, ui, h| {
-        form.number(
-            ui,
-            "http1MaxPendingRequests",
-            &format!("{hp}.http1MaxPendingRequests"),
-            &mut h.http1_max_pending_requests,
-        );
-        form.number(
-            ui,
-            "http2MaxRequests",
-            &format!("{hp}.http2MaxRequests"),
-            &mut h.http2_max_requests,
-        );
-        form.number(
-            ui,
-            "maxRequestsPerConnection",
-            &format!("{hp}.maxRequestsPerConnection"),
-            &mut h.max_requests_per_connection,
-        );
-        form.number(
-            ui,
-            "maxRetries",
-            &format!("{hp}.maxRetries"),
-            &mut h.max_retries,
-        );
-        form.text(
-            ui,
-            "idleTimeout",
-            &format!("{hp}.idleTimeout"),
-            &mut h.idle_timeout,
-        );
-        form.choice(
-            ui,
-            "h2UpgradePolicy",
-            &format!("{hp}.h2UpgradePolicy"),
-            &mut h.h2_upgrade_policy,
-            H2UpgradePolicy::ALL,
-        );
-        form.flag(
-            ui,
-            "useClientProtocol",
-            &format!("{hp}.useClientProtocol"),
-            &mut h.use_client_protocol,
-        );
-        form.number(
-            ui,
-            "maxConcurrentStreams",
-            &format!("{hp}.maxConcurrentStreams"),
-            &mut h.max_concurrent_streams,
-        );
-        if form.version.at_least(1, 31) || h.http2_keep_alive.is_some() {
-            let kp = format!("{hp}.http2KeepAlive");
-            form.optional(
-                ui,
-                "http2KeepAlive (1.31)",
-                &kp,
-                &mut h.http2_keep_alive,
-                |form, ui, k| {
-                    form.text(ui, "interval", &format!("{kp}.interval"), &mut k.interval);
-                    form.text(ui, "timeout", &format!("{kp}.timeout"), &mut k.timeout);
-                },
-            );
-        }
-    });
 }

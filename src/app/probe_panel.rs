@@ -163,7 +163,7 @@ impl EgressStudio {
             .workspace
             .resources()
             .filter_map(|r| match r.resource {
-                Resource::DestinationRule(d) => Some(d),
+                Resource::DestinationRule(d) => Some(&**d),
                 _ => None,
             })
             .collect();

@@ -24,6 +24,9 @@ pub struct Settings {
     pub path_maps: std::collections::BTreeMap<String, Vec<(String, String)>>,
     /// Per workspace (its files), the MeshConfig file analysis reads.
     pub mesh_configs: std::collections::BTreeMap<String, PathBuf>,
+    /// The namespace last given to new resources, offered again when nothing
+    /// selected suggests one.
+    pub namespace: Option<String>,
     /// Height of the bottom panel (diagnostics, probe reports) as last resized.
     pub bottom_panel_height: Option<f32>,
 }

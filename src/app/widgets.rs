@@ -1,5 +1,9 @@
 //! Form building blocks: every field shows its diagnostics beside it and its
 //! meaning on hover; lists reorder; wrapper fields have an explicit unset state.
+//!
+//! A field's findings show as an icon in a gutter kept at the start of its row
+//! (the messages on hover, in full in the Diagnostics panel), so fields never
+//! move under the pointer while a finding comes and goes as the user types.
 
 use super::help::field_help;
 use crate::validate::{Diagnostic, IstioVersion, Severity};
@@ -31,9 +35,35 @@ pub fn severity_color(ui: &Ui, s: Severity) -> Color32 {
 
 pub fn severity_icon(s: Severity) -> &'static str {
     match s {
-        Severity::Error => "E",
-        Severity::Warning => "W",
-        Severity::Info => "i",
+        Severity::Error => "✖",
+        Severity::Warning => "⚠",
+        Severity::Info => "ℹ",
+    }
+}
+
+/// Port protocols Istio documents, in the order its docs list them.
+const PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP", "MONGO"];
+/// Further names Istio's webhook accepts (case-insensitively).
+const OTHER_PROTOCOLS: &[&str] = &["GRPC-Web", "HTTP_PROXY", "UDP", "Redis", "MySQL"];
+
+/// Width of the gutter that holds a field's finding icon.
+const GUTTER: f32 = 16.0;
+
+/// The width a text field may take: `max`, or less so that `reserve` pixels
+/// stay free to its right (for buttons or the icon of a finding).
+fn field_width(ui: &Ui, max: f32, reserve: f32) -> f32 {
+    (ui.available_width() - reserve).clamp(48.0, max)
+}
+
+/// A field's width in a wrapping row that was `full` wide: beside its label
+/// when there is room for a usable field, else (it wraps to the next line) as
+/// wide as the row allows.
+fn fit_width(ui: &Ui, full: f32, max: f32, reserve: f32) -> f32 {
+    let beside = ui.available_size_before_wrap().x - reserve;
+    if beside >= 140.0 {
+        beside.min(max)
+    } else {
+        (full - reserve - GUTTER - 8.0).clamp(48.0, max)
     }
 }
 
@@ -43,12 +73,76 @@ fn last_segment(path: &str) -> &str {
 }
 
 impl Form<'_> {
-    /// Diagnostics whose path is exactly `path`, shown under the field.
-    pub fn diagnostics(&self, ui: &mut Ui, path: &str) {
-        for d in self.diags.iter().filter(|d| d.path == path) {
-            let text = format!("{} {}: {}", severity_icon(d.severity), d.code, d.message);
-            ui.label(RichText::new(text).color(severity_color(ui, d.severity)));
-        }
+    /// The resource's own findings (path ""), on one line that is always there
+    /// (so nothing below moves as they come and go): the first message, the
+    /// rest on hover.
+    pub fn resource_line(&self, ui: &mut Ui) {
+        let whole: Vec<&Diagnostic> = self.diags.iter().filter(|d| d.path.is_empty()).collect();
+        let on_fields = self.diags.len() - whole.len();
+        let (text, color, hover) = match whole.first() {
+            Some(first) => {
+                let more = match whole.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more)", n - 1),
+                };
+                let all: Vec<String> = whole
+                    .iter()
+                    .map(|d| format!("{} {}: {}", severity_icon(d.severity), d.code, d.message))
+                    .collect();
+                (
+                    format!(
+                        "{} {}: {}{more}",
+                        severity_icon(first.severity),
+                        first.code,
+                        first.message
+                    ),
+                    severity_color(ui, first.severity),
+                    all.join("\n"),
+                )
+            }
+            None if on_fields == 0 => (
+                "✔ No findings on this resource".to_string(),
+                ui.visuals().weak_text_color(),
+                "Nothing the admission webhook, the CRD schema or the analyzers object to".into(),
+            ),
+            None => (
+                format!(
+                    "{} on its fields, marked beside them",
+                    crate::probe::problem::plural(on_fields, "finding", "findings")
+                ),
+                ui.visuals().weak_text_color(),
+                "Hover a field's icon for its message; the Diagnostics panel lists them all".into(),
+            ),
+        };
+        ui.add(egui::Label::new(RichText::new(text).color(color)).truncate())
+            .on_hover_text(hover);
+    }
+
+    /// The gutter at the start of a field's row: the icon of its worst finding
+    /// (and of `local`, a problem found while typing), messages on hover; empty
+    /// space of the same size when there is none.
+    fn gutter(&self, ui: &mut Ui, path: &str, local: Option<String>) {
+        let found: Vec<&Diagnostic> = self.diags.iter().filter(|d| d.path == path).collect();
+        let size = egui::vec2(GUTTER, ui.spacing().interact_size.y);
+        let worst = found
+            .iter()
+            .map(|d| d.severity)
+            .chain(local.as_ref().map(|_| Severity::Error))
+            .max();
+        let Some(worst) = worst else {
+            ui.allocate_space(size);
+            return;
+        };
+        let lines: Vec<String> = local
+            .into_iter()
+            .chain(found.iter().map(|d| format!("{}: {}", d.code, d.message)))
+            .collect();
+        let text = lines.join("\n");
+        let icon = RichText::new(severity_icon(worst)).color(severity_color(ui, worst));
+        let r = ui.add_sized(size, egui::Label::new(icon).sense(egui::Sense::hover()));
+        // Screen readers (and tests) read the messages, not the icon.
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &text));
+        r.on_hover_text(text);
     }
 
     fn bring_into_view(&mut self, path: &str, response: &egui::Response) {
@@ -79,10 +173,14 @@ impl Form<'_> {
     /// A string field; empty means unset.
     pub fn text(&mut self, ui: &mut Ui, label: &str, path: &str, value: &mut Option<String>) {
         let mut s = value.clone().unwrap_or_default();
+        // A long label puts the field on a line of its own rather than squeeze it.
         let response = ui
-            .horizontal(|ui| {
+            .horizontal_wrapped(|ui| {
+                let full = ui.available_width();
+                self.gutter(ui, path, None);
                 let l = Self::label(ui, label, path);
-                ui.add(egui::TextEdit::singleline(&mut s).desired_width(280.0))
+                let width = fit_width(ui, full, 280.0, 0.0);
+                ui.add(egui::TextEdit::singleline(&mut s).desired_width(width))
                     .labelled_by(l.id)
             })
             .inner;
@@ -90,7 +188,6 @@ impl Form<'_> {
             *value = if s.is_empty() { None } else { Some(s) };
         }
         self.bring_into_view(path, &response);
-        self.diagnostics(ui, path);
     }
 
     /// A number (or float) field with an explicit unset state: empty text means unset.
@@ -109,14 +206,21 @@ impl Form<'_> {
             .filter(|(model, _)| *model == shown)
             .map(|(_, b)| b)
             .unwrap_or_else(|| shown.clone());
-        let mut bad = false;
+        let typed = buf.trim().to_string();
+        let local = (!typed.is_empty() && typed.parse::<T>().is_err()).then(|| {
+            format!(
+                "{label}: \"{typed}\" is not a number; type digits, or clear the field to unset it"
+            )
+        });
         let response = ui
-            .horizontal(|ui| {
+            .horizontal_wrapped(|ui| {
+                let full = ui.available_width();
+                self.gutter(ui, path, local);
                 let l = Self::label(ui, label, path);
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut buf)
-                            .desired_width(120.0)
+                            .desired_width(fit_width(ui, full, 120.0, 50.0))
                             .hint_text("unset"),
                     )
                     .labelled_by(l.id);
@@ -138,24 +242,11 @@ impl Form<'_> {
                 *value = None;
             } else if let Ok(v) = t.parse::<T>() {
                 *value = Some(v);
-            } else {
-                bad = true;
             }
         }
         let model_now = value.map(|v| v.to_string()).unwrap_or_default();
         ui.data_mut(|d| d.insert_temp(id, (model_now, buf.clone())));
-        if bad || (!buf.trim().is_empty() && buf.trim().parse::<T>().is_err()) {
-            ui.label(
-                RichText::new(format!(
-                    "E {:?} is not a valid number for {label}",
-                    buf.trim()
-                ))
-                .color(severity_color(ui, Severity::Error))
-                .small(),
-            );
-        }
         self.bring_into_view(path, &response);
-        self.diagnostics(ui, path);
     }
 
     /// A wrapped bool: unset / true / false.
@@ -167,6 +258,7 @@ impl Form<'_> {
         };
         let response = ui
             .horizontal(|ui| {
+                self.gutter(ui, path, None);
                 let l = Self::label(ui, label, path);
                 egui::ComboBox::from_id_salt(("flag", path))
                     .selected_text(text(*value))
@@ -180,7 +272,6 @@ impl Form<'_> {
             })
             .inner;
         self.bring_into_view(path, &response);
-        self.diagnostics(ui, path);
     }
 
     /// An enum as a combo box offering the given values (and unset).
@@ -197,6 +288,7 @@ impl Form<'_> {
             .unwrap_or_else(|| "unset".into());
         let response = ui
             .horizontal(|ui| {
+                self.gutter(ui, path, None);
                 let l = Self::label(ui, label, path);
                 egui::ComboBox::from_id_salt(("choice", path))
                     .selected_text(shown)
@@ -211,35 +303,85 @@ impl Form<'_> {
             })
             .inner;
         self.bring_into_view(path, &response);
-        self.diagnostics(ui, path);
+    }
+
+    /// A port's `protocol`: the names Istio's webhook accepts, the documented
+    /// ones first, and "unset" (protocol sniffing). A value from a file that is
+    /// none of them is shown as written (its finding says what to change).
+    pub fn protocol(&mut self, ui: &mut Ui, label: &str, path: &str, value: &mut Option<String>) {
+        let current = value.clone();
+        let known = |v: &str| {
+            PROTOCOLS
+                .iter()
+                .chain(OTHER_PROTOCOLS)
+                .any(|p| p.eq_ignore_ascii_case(v))
+        };
+        let shown = current.clone().unwrap_or_else(|| "unset".into());
+        let response = ui
+            .horizontal(|ui| {
+                self.gutter(ui, path, None);
+                let l = Self::label(ui, label, path);
+                egui::ComboBox::from_id_salt(("protocol", path))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        if let Some(v) = current.as_deref().filter(|v| !known(v)) {
+                            ui.selectable_value(value, Some(v.to_string()), v)
+                                .on_hover_text("As written in the file; Istio does not accept it");
+                        }
+                        ui.selectable_value(value, None, "unset").on_hover_text(
+                            "No protocol: the sidecar sniffs it from the first bytes",
+                        );
+                        for p in PROTOCOLS.iter().chain(OTHER_PROTOCOLS) {
+                            // A known name written in other case stays as written.
+                            let same = current
+                                .as_deref()
+                                .is_some_and(|v| v.eq_ignore_ascii_case(p));
+                            let text = if same {
+                                current.clone().unwrap_or_default()
+                            } else {
+                                p.to_string()
+                            };
+                            if OTHER_PROTOCOLS.first() == Some(p) {
+                                ui.separator();
+                            }
+                            ui.selectable_value(value, Some(text.clone()), text);
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id)
+            })
+            .inner;
+        self.bring_into_view(path, &response);
     }
 
     /// A list of strings with add / remove / reorder.
     pub fn string_list(&mut self, ui: &mut Ui, label: &str, path: &str, items: &mut Vec<String>) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            self.gutter(ui, path, None);
             Self::label(ui, label, path);
             if ui.small_button(format!("+ add to {label}")).clicked() {
                 items.push(String::new());
             }
         });
-        self.diagnostics(ui, path);
         let mut action = None;
         for i in 0..items.len() {
             let p = format!("{path}[{i}]");
             ui.push_id(i, |ui| {
                 let response = ui
                     .horizontal(|ui| {
-                        ui.add_space(16.0);
+                        ui.add_space(8.0);
+                        self.gutter(ui, &p, None);
                         let l = ui.label(format!("{label} {}", i + 1));
+                        // The move and remove buttons keep their room at any width.
+                        let width = field_width(ui, 260.0, ROW_BUTTONS);
                         let r = ui
-                            .add(egui::TextEdit::singleline(&mut items[i]).desired_width(260.0))
+                            .add(egui::TextEdit::singleline(&mut items[i]).desired_width(width))
                             .labelled_by(l.id);
                         action = row_buttons(ui, i, items.len()).or(action);
                         r
                     })
                     .inner;
                 self.bring_into_view(&p, &response);
-                self.diagnostics(ui, &p);
             });
         }
         apply(items, action);
@@ -253,7 +395,8 @@ impl Form<'_> {
         path: &str,
         map: &mut IndexMap<String, String>,
     ) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            self.gutter(ui, path, None);
             Self::label(ui, label, path);
             if ui.small_button(format!("+ add to {label}")).clicked() {
                 let mut n = map.len() + 1;
@@ -263,7 +406,6 @@ impl Form<'_> {
                 map.insert(format!("key{n}"), String::new());
             }
         });
-        self.diagnostics(ui, path);
         let mut rows: Vec<(String, String)> =
             map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         let mut changed = false;
@@ -272,22 +414,24 @@ impl Form<'_> {
             let p = crate::yaml::join_key(path, k);
             ui.push_id(i, |ui| {
                 ui.horizontal(|ui| {
-                    ui.add_space(16.0);
+                    ui.add_space(8.0);
+                    self.gutter(ui, &p, None);
+                    // Key and value share what is left after the labels and the remove button.
+                    let width = ((ui.available_width() - 140.0) / 2.0).clamp(48.0, 160.0);
                     let lk = ui.label("key");
                     changed |= ui
-                        .add(egui::TextEdit::singleline(k).desired_width(160.0))
+                        .add(egui::TextEdit::singleline(k).desired_width(width))
                         .labelled_by(lk.id)
                         .changed();
                     let lv = ui.label("value");
                     changed |= ui
-                        .add(egui::TextEdit::singleline(v).desired_width(160.0))
+                        .add(egui::TextEdit::singleline(v).desired_width(width))
                         .labelled_by(lv.id)
                         .changed();
-                    if ui.small_button("×").on_hover_text("Remove").clicked() {
+                    if ui.small_button("✖").on_hover_text("Remove").clicked() {
                         remove = Some(i);
                     }
                 });
-                self.diagnostics(ui, &p);
             });
         }
         if let Some(i) = remove {
@@ -314,13 +458,13 @@ impl Form<'_> {
         items: &mut Vec<T>,
         mut item_ui: impl FnMut(&mut Self, &mut Ui, &str, &mut T),
     ) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            self.gutter(ui, path, None);
             Self::label(ui, label, path);
             if ui.button(format!("+ Add {item_label}")).clicked() {
                 items.push(T::default());
             }
         });
-        self.diagnostics(ui, path);
         let mut action = None;
         let len = items.len();
         for (i, item) in items.iter_mut().enumerate() {
@@ -329,13 +473,13 @@ impl Form<'_> {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     let header = ui
                         .horizontal(|ui| {
+                            self.gutter(ui, &p, None);
                             let r = ui.strong(format!("{item_label} {}", i + 1));
                             action = row_buttons(ui, i, len).or(action);
                             r
                         })
                         .inner;
                     self.bring_into_view(&p, &header);
-                    self.diagnostics(ui, &p);
                     item_ui(self, ui, &p, item);
                 });
             });
@@ -355,6 +499,7 @@ impl Form<'_> {
         let mut on = value.is_some();
         let response = ui
             .horizontal(|ui| {
+                self.gutter(ui, path, None);
                 let r = ui.checkbox(&mut on, label);
                 let help = field_help(last_segment(path));
                 if !help.is_empty() {
@@ -368,18 +513,19 @@ impl Form<'_> {
             *value = if on { Some(T::default()) } else { None };
         }
         self.bring_into_view(path, &response);
-        self.diagnostics(ui, path);
         if let Some(v) = value {
             ui.indent(("opt", path), |ui| body(self, ui, v));
         }
     }
 
     /// A collapsible section; opens itself when a clicked diagnostic lies inside.
+    /// It starts open when `set` (its fields hold something), else collapsed.
     pub fn section(
         &mut self,
         ui: &mut Ui,
         title: &str,
         path: &str,
+        set: bool,
         body: impl FnOnce(&mut Self, &mut Ui),
     ) {
         let count = self
@@ -399,7 +545,7 @@ impl Form<'_> {
         let open = self.target_under(path).then_some(true);
         egui::CollapsingHeader::new(heading)
             .id_salt(("section", path))
-            .default_open(true)
+            .default_open(set)
             .open(open)
             .show(ui, |ui| body(self, ui));
     }
@@ -412,23 +558,26 @@ enum RowAction {
     Remove(usize),
 }
 
+/// Room kept at the end of a list row for its three buttons.
+const ROW_BUTTONS: f32 = 124.0;
+
 fn row_buttons(ui: &mut Ui, i: usize, len: usize) -> Option<RowAction> {
     let mut action = None;
     if ui
-        .add_enabled(i > 0, egui::Button::new("up").small())
+        .add_enabled(i > 0, egui::Button::new("⬆").small())
         .on_hover_text("Move up")
         .clicked()
     {
         action = Some(RowAction::Up(i));
     }
     if ui
-        .add_enabled(i + 1 < len, egui::Button::new("down").small())
+        .add_enabled(i + 1 < len, egui::Button::new("⬇").small())
         .on_hover_text("Move down")
         .clicked()
     {
         action = Some(RowAction::Down(i));
     }
-    if ui.small_button("×").on_hover_text("Remove").clicked() {
+    if ui.small_button("✖").on_hover_text("Remove").clicked() {
         action = Some(RowAction::Remove(i));
     }
     action

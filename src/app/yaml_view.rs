@@ -216,7 +216,7 @@ pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
         {
             ui.ctx().copy_text(draft.text.clone());
         }
-        ui.label(note);
+        ui.add(egui::Label::new(note).truncate());
     });
     problems_ui(app, ui, &marks);
     let id = editor_id();
@@ -346,7 +346,7 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
                     .id(id)
                     .font(yaml_layout::editor_font())
                     .lock_focus(true)
-                    .desired_width(f32::INFINITY)
+                    .desired_width((ui.available_width() - 2.0).max(120.0))
                     .desired_rows(rows)
                     .layouter(&mut layouter)
                     .show(ui);

@@ -30,12 +30,12 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     version = meta::version_text(),
     about = "Design, validate and export Istio egress (ServiceEntry, DestinationRule)",
     long_about = "Design, validate and export Istio egress: ServiceEntry and DestinationRule.\n\n\
-                  With no subcommand, opens FILE... in the desktop editor."
+                  With no subcommand, opens FILE... in the desktop editor; a folder opens every *.yaml and *.yml file below it."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Files to open in the editor.
+    /// Files to open in the editor; a folder opens every manifest below it (hidden and vendored folders skipped).
     pub files: Vec<PathBuf>,
     /// Log what the loader and the probe do to standard error (RUST_LOG, e.g. `egress_studio=trace`, overrides).
     #[arg(short, long, global = true)]

@@ -124,7 +124,7 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
     let rules: Vec<&crate::model::DestinationRule> = workspace
         .resources()
         .filter_map(|r| match r.resource {
-            crate::model::Resource::DestinationRule(d) => Some(d),
+            crate::model::Resource::DestinationRule(d) => Some(&**d),
             _ => None,
         })
         .collect();

@@ -89,20 +89,37 @@ fn report(args: &ValidateArgs, mesh: Option<Option<MeshConfig>>) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let mut workspace = Workspace::default();
-    let mut unreadable: Vec<(String, String)> = Vec::new();
-    for path in &paths {
-        match SourceFile::read(path) {
-            Ok(f) => workspace.files.push(f),
-            Err(e) => unreadable.push((path.display().to_string(), e.to_string())),
-        }
-    }
     let opts = validate::Options {
         istio_version: args.istio_version,
     };
     let analyzing = mesh.is_some();
+    let mut workspace = Workspace::default();
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    // Admission judges each document alone: `validate` judges a document on the
+    // thread that parsed it and keeps only its outline, so a big folder is never
+    // held whole as models. `analyze` needs every model at once.
+    let mut admitted = Vec::new();
+    for path in &paths {
+        let file = workspace.files.len();
+        let read = if analyzing {
+            SourceFile::read(path).map(|f| (f, Vec::new()))
+        } else {
+            SourceFile::read_with(path, &|document, doc| {
+                let found = validate::check_document(file, document, doc, &opts);
+                doc.release();
+                found
+            })
+        };
+        match read {
+            Ok((f, found)) => {
+                workspace.files.push(f);
+                admitted.extend(found.into_iter().flatten());
+            }
+            Err(e) => unreadable.push((path.display().to_string(), e.to_string())),
+        }
+    }
     let mut found = match mesh {
-        None => validate::check(&workspace, &opts),
+        None => admitted,
         Some(given) => {
             let mesh = match given
                 .map(Ok)

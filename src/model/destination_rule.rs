@@ -27,8 +27,12 @@ pub struct DestinationRuleSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traffic_policy: Option<TrafficPolicy>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traffic_policy: Option<Box<TrafficPolicy>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact_vec"
+    )]
     pub subsets: Vec<Subset>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub export_to: Vec<String>,
@@ -52,14 +56,18 @@ pub struct MatchLabelsSelector {
 #[serde(rename_all = "camelCase")]
 pub struct TrafficPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer: Option<LoadBalancerSettings>,
+    pub load_balancer: Option<Box<LoadBalancerSettings>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_pool: Option<ConnectionPoolSettings>,
+    pub connection_pool: Option<Box<ConnectionPoolSettings>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlier_detection: Option<OutlierDetection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<ClientTlsSettings>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact_vec"
+    )]
     pub port_level_settings: Vec<PortTrafficPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tunnel: Option<TunnelSettings>,
@@ -77,9 +85,9 @@ pub struct PortTrafficPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<PortSelector>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer: Option<LoadBalancerSettings>,
+    pub load_balancer: Option<Box<LoadBalancerSettings>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_pool: Option<ConnectionPoolSettings>,
+    pub connection_pool: Option<Box<ConnectionPoolSettings>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outlier_detection: Option<OutlierDetection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,7 +113,7 @@ pub struct Subset {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traffic_policy: Option<TrafficPolicy>,
+    pub traffic_policy: Option<Box<TrafficPolicy>>,
     #[serde(flatten)]
     pub extra: Extra,
 }

@@ -21,6 +21,18 @@ use indexmap::IndexMap;
 /// Keys of a YAML mapping that the model does not know, kept in their order.
 pub type Extra = IndexMap<String, serde_yaml::Value>;
 
+/// Reads a list at its exact length: a list read element by element reserves
+/// room for up to twice its elements, which a big workspace keeps for good.
+pub(crate) fn exact_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let mut v = <Vec<T> as serde::Deserialize>::deserialize(d)?;
+    v.shrink_to_fit();
+    Ok(v)
+}
+
 /// The API group both kinds belong to.
 pub const ISTIO_NETWORKING_GROUP: &str = "networking.istio.io";
 
@@ -28,8 +40,8 @@ pub const ISTIO_NETWORKING_GROUP: &str = "networking.istio.io";
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // resources are few and long-lived; boxing buys nothing
 pub enum Resource {
-    ServiceEntry(ServiceEntry),
-    DestinationRule(DestinationRule),
+    ServiceEntry(Box<ServiceEntry>),
+    DestinationRule(Box<DestinationRule>),
     /// Any other kind; the workspace keeps its raw text byte for byte.
     Other(OtherResource),
 }

@@ -28,7 +28,11 @@ pub struct ServiceEntrySpec {
     pub hosts: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "super::exact_vec"
+    )]
     pub ports: Vec<ServicePort>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,

@@ -266,7 +266,7 @@ pub fn for_workspace(ws: &Workspace, paths: &PathMap) -> Vec<Target> {
     let rules: Vec<&DestinationRule> = resources
         .iter()
         .filter_map(|r| match r {
-            Resource::DestinationRule(d) => Some(d),
+            Resource::DestinationRule(d) => Some(&**d),
             _ => None,
         })
         .collect();

@@ -9,8 +9,12 @@
 //! undo step, and the diagnostics are brought up to date by re-judging only the
 //! documents whose revision changed (see [`analysis`]). Derived views key their
 //! caches on [`Session::version`].
+//!
+//! What each open file was read from is kept too ([`disk`]), so a change made
+//! elsewhere is noticed, reloaded or asked about, and never overwritten silently.
 
 pub mod analysis;
+pub mod disk;
 pub mod history;
 mod text;
 
@@ -30,6 +34,15 @@ pub struct FileState {
     pub saved_version: u64,
     /// Never saved: Save asks for a path.
     pub untitled: bool,
+    /// What the buffer was read from or last saved as (see [`disk`]).
+    pub disk: Option<disk::DiskStamp>,
+    /// The file changed on disk while the buffer had edits: the user has not
+    /// yet chosen between reloading and keeping the buffer.
+    pub disk_conflict: Option<disk::DiskStamp>,
+    /// The file was gone (or unreadable) at the last check.
+    pub missing: bool,
+    /// Where the file really is, to recognise it under another spelling.
+    pub canonical: Option<PathBuf>,
 }
 
 impl FileState {
@@ -45,6 +58,8 @@ pub struct Session {
     pub file_states: Vec<FileState>,
     pub selected: Option<Site>,
     pub options: validate::Options,
+    /// Folders opened whole, as given: the resource list shows their files as a tree.
+    pub folders: Vec<PathBuf>,
     /// The mesh config analysis uses now.
     pub mesh: MeshConfig,
     /// Why the mesh config could not be read, if it could not.
@@ -106,22 +121,26 @@ impl Session {
         self.revalidate();
     }
 
-    /// Adds a loaded file to the workspace; returns its index.
+    /// Adds a loaded file to the workspace; returns its index. A file that is
+    /// not untitled is stamped as it is on disk now (prefer
+    /// [`Session::add_read_file`], which stamps exactly the bytes read).
     pub fn add_file(&mut self, file: SourceFile, untitled: bool) -> usize {
         let v = self.bump_version();
-        self.workspace.files.push(file);
+        let on_disk = !untitled && file.path != Path::new("-");
         self.file_states.push(FileState {
             version: v,
             saved_version: if untitled { 0 } else { v },
             untitled,
+            disk: on_disk
+                .then(|| disk::DiskStamp::read(&file.path).ok())
+                .flatten(),
+            disk_conflict: None,
+            missing: false,
+            canonical: on_disk.then(|| disk::canonical(&file.path)).flatten(),
         });
+        self.workspace.files.push(file);
         self.revalidate();
         self.workspace.files.len() - 1
-    }
-
-    /// The index of the open file with this path.
-    pub fn file_index(&self, path: &Path) -> Option<usize> {
-        self.workspace.files.iter().position(|f| f.path == path)
     }
 
     /// A new untitled file to put new resources in.
@@ -149,6 +168,7 @@ impl Session {
             s.saved_version = s.version;
             s.untitled = false;
         }
+        self.stamp_saved(i);
         self.revalidate();
     }
 
@@ -388,14 +408,19 @@ impl Session {
         port: u32,
         namespace: &str,
     ) -> Result<(), String> {
+        self.add_resources(&recipe.build(host, port, namespace))
+    }
+
+    /// Appends resources to the selected file (or a new one) as one undo step
+    /// and selects the first of them.
+    pub fn add_resources(&mut self, resources: &[Resource]) -> Result<(), String> {
         let file = match self.selected {
             Some(s) if s.file < self.workspace.files.len() => s.file,
             _ => self.new_file(),
         };
-        let resources = recipe.build(host, port, namespace);
         let first_doc = self.workspace.files[file].documents.len();
         self.change_file(file, None, |f| {
-            for r in &resources {
+            for r in resources {
                 f.append_resource(r).map_err(|e| e.to_string())?;
             }
             Ok(())

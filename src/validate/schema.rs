@@ -117,8 +117,8 @@ impl Unknown<'_> {
         self.extra(p, &tp.extra);
         self.parts(
             p,
-            tp.load_balancer.as_ref(),
-            tp.connection_pool.as_ref(),
+            tp.load_balancer.as_deref(),
+            tp.connection_pool.as_deref(),
             tp.outlier_detection.as_ref(),
             tp.tls.as_ref(),
         );
@@ -130,8 +130,8 @@ impl Unknown<'_> {
             }
             self.parts(
                 &pp,
-                pl.load_balancer.as_ref(),
-                pl.connection_pool.as_ref(),
+                pl.load_balancer.as_deref(),
+                pl.connection_pool.as_deref(),
                 pl.outlier_detection.as_ref(),
                 pl.tls.as_ref(),
             );
@@ -294,16 +294,16 @@ pub fn check_versions(resource: &Resource, opts: &Options, f: &mut Findings) -> 
                 }
                 let mut parts = vec![(
                     p.clone(),
-                    tp.load_balancer.as_ref(),
-                    tp.connection_pool.as_ref(),
+                    tp.load_balancer.as_deref(),
+                    tp.connection_pool.as_deref(),
                     tp.outlier_detection.as_ref(),
                     tp.tls.as_ref(),
                 )];
                 for (i, pl) in tp.port_level_settings.iter().enumerate() {
                     parts.push((
                         format!("{p}.portLevelSettings[{i}]"),
-                        pl.load_balancer.as_ref(),
-                        pl.connection_pool.as_ref(),
+                        pl.load_balancer.as_deref(),
+                        pl.connection_pool.as_deref(),
                         pl.outlier_detection.as_ref(),
                         pl.tls.as_ref(),
                     ));

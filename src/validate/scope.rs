@@ -100,7 +100,7 @@ pub fn service_entries<'a>(entries: &'a [Entry<'a>]) -> Vec<(&'a Entry<'a>, &'a 
     entries
         .iter()
         .filter_map(|e| match e.resource {
-            Resource::ServiceEntry(se) => Some((e, se)),
+            Resource::ServiceEntry(se) => Some((e, &**se)),
             _ => None,
         })
         .collect()
@@ -113,7 +113,7 @@ pub fn destination_rules<'a>(
     entries
         .iter()
         .filter_map(|e| match e.resource {
-            Resource::DestinationRule(dr) => Some((e, dr)),
+            Resource::DestinationRule(dr) => Some((e, &**dr)),
             _ => None,
         })
         .collect()

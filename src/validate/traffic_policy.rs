@@ -41,13 +41,13 @@ pub fn check_policy(
         f,
     );
     check_pool(
-        tp.connection_pool.as_ref(),
+        tp.connection_pool.as_deref(),
         &format!("{path}.connectionPool"),
         opts,
         f,
     );
     check_lb(
-        tp.load_balancer.as_ref(),
+        tp.load_balancer.as_deref(),
         tp.outlier_detection.as_ref(),
         &format!("{path}.loadBalancer"),
         opts,
@@ -85,13 +85,13 @@ pub fn check_policy(
                 f,
             );
             check_pool(
-                pl.connection_pool.as_ref(),
+                pl.connection_pool.as_deref(),
                 &format!("{p}.connectionPool"),
                 opts,
                 f,
             );
             check_lb(
-                pl.load_balancer.as_ref(),
+                pl.load_balancer.as_deref(),
                 pl.outlier_detection.as_ref(),
                 &format!("{p}.loadBalancer"),
                 opts,

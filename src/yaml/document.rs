@@ -124,7 +124,8 @@ pub(super) fn parse_document(
         return doc;
     }
     if let Some(item) = direct_item(text) {
-        doc.items.push(item);
+        // Exactly one slot: a pushed-to Vec would reserve four.
+        doc.items = vec![item];
         return doc;
     }
     let value = match read_value(text) {
@@ -159,6 +160,7 @@ pub(super) fn parse_document(
         if let Err(e) = ctx.read_items(map, &mut Vec::new(), &mut doc.items) {
             doc.error = Some(e);
         }
+        doc.items.shrink_to_fit();
         doc.list_envelope = Some(value);
         return doc;
     }
@@ -184,7 +186,7 @@ pub(super) fn parse_document(
         raw,
         line,
     );
-    doc.items.push(item);
+    doc.items = vec![item];
     doc
 }
 
@@ -240,7 +242,7 @@ fn direct_item(text: &str) -> Option<Item> {
             let se: ServiceEntry = serde_yaml::from_str(text).ok()?;
             let (name, ns) = (se.metadata.name.clone(), se.metadata.namespace.clone());
             Some(typed(
-                Resource::ServiceEntry(se),
+                Resource::ServiceEntry(Box::new(se)),
                 name.as_ref(),
                 ns.as_ref(),
             ))
@@ -249,7 +251,7 @@ fn direct_item(text: &str) -> Option<Item> {
             let dr: DestinationRule = serde_yaml::from_str(text).ok()?;
             let (name, ns) = (dr.metadata.name.clone(), dr.metadata.namespace.clone());
             Some(typed(
-                Resource::DestinationRule(dr),
+                Resource::DestinationRule(Box::new(dr)),
                 name.as_ref(),
                 ns.as_ref(),
             ))
@@ -360,12 +362,11 @@ fn parse_item(
         })
     } else {
         match IstioKind::from_type(&api_version, &kind) {
-            Some(IstioKind::ServiceEntry) => {
-                typed::<ServiceEntry>(&value, prefix, raw, first_line).map(Resource::ServiceEntry)
-            }
+            Some(IstioKind::ServiceEntry) => typed::<ServiceEntry>(&value, prefix, raw, first_line)
+                .map(|r| Resource::ServiceEntry(Box::new(r))),
             Some(IstioKind::DestinationRule) => {
                 typed::<DestinationRule>(&value, prefix, raw, first_line)
-                    .map(Resource::DestinationRule)
+                    .map(|r| Resource::DestinationRule(Box::new(r)))
             }
             None if matches!(kind.as_str(), "ServiceEntry" | "DestinationRule")
                 && api_version

@@ -23,11 +23,10 @@ pub fn best_effort(doc: &Document, item: &Item) -> Option<(Resource, Vec<String>
         value = value.get("items")?.get(*i)?.clone();
     }
     match IstioKind::from_type(&item.api_version, &item.kind)? {
-        IstioKind::ServiceEntry => {
-            drop_until_typed::<ServiceEntry>(value).map(|(r, d)| (Resource::ServiceEntry(r), d))
-        }
+        IstioKind::ServiceEntry => drop_until_typed::<ServiceEntry>(value)
+            .map(|(r, d)| (Resource::ServiceEntry(Box::new(r)), d)),
         IstioKind::DestinationRule => drop_until_typed::<DestinationRule>(value)
-            .map(|(r, d)| (Resource::DestinationRule(r), d)),
+            .map(|(r, d)| (Resource::DestinationRule(Box::new(r)), d)),
     }
 }
 

@@ -185,6 +185,41 @@ impl Document {
         }
     }
 
+    /// A blank document at the start of a file: a slot to parse into.
+    fn empty() -> Document {
+        Document {
+            ordinal: 0,
+            span: 0..0,
+            line: 1,
+            raw: String::new(),
+            blank: true,
+            items: Vec::new(),
+            error: None,
+            list_envelope: None,
+            dirty: false,
+            revision: Revision(0),
+        }
+    }
+
+    /// Drops the document's text and models and keeps its outline (ordinal,
+    /// span, each item's kind, version and name, its error): for one-pass readers
+    /// that judged the document already and only report on it.
+    pub fn release(&mut self) {
+        self.raw = String::new();
+        self.list_envelope = None;
+        for item in &mut self.items {
+            if item.resource.is_ok() {
+                item.resource = Ok(Resource::Other(crate::model::OtherResource {
+                    api_version: item.api_version.clone(),
+                    kind: item.kind.clone(),
+                    name: item.name.clone(),
+                    namespace: item.namespace.clone(),
+                    value: Value::Null,
+                }));
+            }
+        }
+    }
+
     /// Positions inside this document, file-level.
     pub fn positions(&self) -> DocumentPositions {
         DocumentPositions {
@@ -226,6 +261,17 @@ impl SourceFile {
 
     /// Reads and splits a file; refuses too-large, binary and empty files.
     pub fn read(path: &Path) -> Result<SourceFile, FileError> {
+        SourceFile::read_with(path, &|_, _| ()).map(|(file, _)| file)
+    }
+
+    /// Reads a file and hands each document to `visit` (with its index) on the
+    /// thread that parsed it, as soon as it is parsed; what `visit` returns comes
+    /// back in document order. One-pass readers judge a document there and
+    /// [`Document::release`] it, so a big file is never held whole as models.
+    pub fn read_with<T: Send>(
+        path: &Path,
+        visit: &(dyn Fn(usize, &mut Document) -> T + Sync),
+    ) -> Result<(SourceFile, Vec<T>), FileError> {
         let shown = path.display().to_string();
         let io = |source| FileError::Io {
             path: shown.clone(),
@@ -251,7 +297,8 @@ impl SourceFile {
                     limit: MAX_FILE_BYTES,
                 });
             }
-            let mut buf = Vec::new();
+            // Sized to the file: a growing buffer would reserve up to twice that.
+            let mut buf = Vec::with_capacity(meta.len() as usize + 1);
             std::fs::File::open(path)
                 .map_err(io)?
                 .take(MAX_FILE_BYTES + 1)
@@ -260,17 +307,27 @@ impl SourceFile {
             buf
         };
         let size = bytes.len();
-        let file = SourceFile::from_bytes(path.to_path_buf(), bytes)?;
+        let (file, visited) = SourceFile::from_bytes_with(path.to_path_buf(), bytes, visit)?;
         log::debug!(
             "read {shown}: {size} bytes, {} documents, {} objects",
             file.document_count(),
             file.items().count()
         );
-        Ok(file)
+        Ok((file, visited))
     }
 
     /// Splits and parses bytes that claim to come from `path`.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<SourceFile, FileError> {
+        SourceFile::from_bytes_with(path, bytes, &|_, _| ()).map(|(file, _)| file)
+    }
+
+    /// [`SourceFile::from_bytes`], handing each document to `visit` as
+    /// [`SourceFile::read_with`] does.
+    pub fn from_bytes_with<T: Send>(
+        path: PathBuf,
+        bytes: Vec<u8>,
+        visit: &(dyn Fn(usize, &mut Document) -> T + Sync),
+    ) -> Result<(SourceFile, Vec<T>), FileError> {
         let shown = path.display().to_string();
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(FileError::TooLarge {
@@ -298,11 +355,21 @@ impl SourceFile {
         if let Some(line) = super::guard::cr_only_line(&text) {
             return Err(FileError::CrOnly { path: shown, line });
         }
-        Ok(SourceFile::from_text(path, &text))
+        Ok(SourceFile::from_text_with(path, &text, visit))
     }
 
     /// Splits and parses text. Never fails: bad documents carry their error.
     pub fn from_text(path: PathBuf, text: &str) -> SourceFile {
+        SourceFile::from_text_with(path, text, &|_, _| ()).0
+    }
+
+    /// [`SourceFile::from_text`], handing each document to `visit` as
+    /// [`SourceFile::read_with`] does.
+    pub fn from_text_with<T: Send>(
+        path: PathBuf,
+        text: &str,
+        visit: &(dyn Fn(usize, &mut Document) -> T + Sync),
+    ) -> (SourceFile, Vec<T>) {
         // Ordinals count non-blank documents; they are known before parsing.
         let mut ordinal = 0;
         let segments: Vec<(super::Segment, usize)> = split_documents(text)
@@ -315,44 +382,64 @@ impl SourceFile {
                 (seg, this)
             })
             .collect();
-        let parse = |(seg, ordinal): &(super::Segment, usize)| {
-            parse_document(
+        let parse = |index: usize| {
+            let (seg, ordinal) = &segments[index];
+            let mut doc = parse_document(
                 &text[seg.span.clone()],
                 seg.span.clone(),
                 seg.line,
                 *ordinal,
-            )
+            );
+            let visited = visit(index, &mut doc);
+            (doc, visited)
+        };
+        // Each document is parsed straight into its slot: no second list of
+        // them is built and copied.
+        let mut documents: Vec<Document> = segments.iter().map(|_| Document::empty()).collect();
+        let mut visited: Vec<Option<T>> = segments.iter().map(|_| None).collect();
+        let fill = |first: usize, docs: &mut [Document], seen: &mut [Option<T>]| {
+            for (i, (doc, v)) in docs.iter_mut().zip(seen).enumerate() {
+                let (d, t) = parse(first + i);
+                *doc = d;
+                *v = Some(t);
+            }
         };
         // Documents are independent: a big file is parsed on every core.
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get().min(8))
-            .unwrap_or(1);
-        let documents = if segments.len() < 256 || threads < 2 {
-            segments.iter().map(parse).collect()
+        // (Asking for the core count reads system files: only big files ask.)
+        let threads = if segments.len() < 256 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map(|n| n.get().min(8))
+                .unwrap_or(1)
+        };
+        if threads < 2 {
+            fill(0, &mut documents, &mut visited);
         } else {
             let chunk = segments.len().div_ceil(threads);
             std::thread::scope(|scope| {
-                let parts: Vec<_> = segments
-                    .chunks(chunk)
-                    .map(|part| {
-                        (
-                            part,
-                            scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>()),
-                        )
-                    })
+                let handles: Vec<_> = documents
+                    .chunks_mut(chunk)
+                    .zip(visited.chunks_mut(chunk))
+                    .enumerate()
+                    .map(|(n, (docs, seen))| scope.spawn(move || fill(n * chunk, docs, seen)))
                     .collect();
-                parts
-                    .into_iter()
-                    .flat_map(|(part, h)| match h.join() {
-                        Ok(docs) => docs,
-                        // A panic in a parser thread would be a bug; parse that part again
-                        // here so it surfaces on this thread instead of losing documents.
-                        Err(_) => part.iter().map(parse).collect(),
-                    })
-                    .collect()
-            })
-        };
-        SourceFile { path, documents }
+                for h in handles {
+                    // A panic in a parser thread would be a bug: the part it left
+                    // unparsed is parsed again below, where it surfaces.
+                    let _ = h.join();
+                }
+            });
+            for (i, (doc, seen)) in documents.iter_mut().zip(&mut visited).enumerate() {
+                if seen.is_none() {
+                    let (d, t) = parse(i);
+                    *doc = d;
+                    *seen = Some(t);
+                }
+            }
+        }
+        let visited = visited.into_iter().flatten().collect();
+        (SourceFile { path, documents }, visited)
     }
 
     /// The file's text as it would be saved now.

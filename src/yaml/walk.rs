@@ -4,9 +4,10 @@
 //! The CLI's commands and the editor's Open Folder share it, so a folder means the
 //! same thing everywhere: every `*.yaml` and `*.yml` below it, recursively,
 //! skipping hidden files and folders (`.git`, `.github`, …) and whatever an
-//! exclude pattern matches. Entries of a folder are taken in byte order of their
-//! names; the inputs keep the order they were given in, and a file reached twice
-//! is read once.
+//! exclude pattern matches (the editor passes its vendored folders, `vendor`,
+//! `node_modules` and `third_party`, as such patterns). Entries of a folder are
+//! taken in byte order of their names; the inputs keep the order they were given
+//! in, and a file reached twice is read once.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -143,7 +143,7 @@ pub fn build(
         .iter()
         .filter_map(|r| match r.resource {
             Resource::DestinationRule(d) => Some((
-                d,
+                &**d,
                 Site {
                     file: r.file,
                     document: r.document,
