@@ -1,7 +1,8 @@
 //! What a keystroke costs: one form edit through the app's own edit path (undo
 //! step, incremental validation, derived views) plus the next two frames, with
 //! 100, 1,000 and 10,000 generated resources open and a ServiceEntry selected.
-//! Also the session alone (edit + revalidate, no frames).
+//! Also the session alone (edit + revalidate, no frames), for a form edit and
+//! for a document's new text typed in the YAML tab.
 
 mod generate;
 
@@ -82,6 +83,48 @@ fn edit(c: &mut Criterion) {
                 }
             })
         });
+        // A keystroke in the YAML tab: the document's new text, with a name
+        // changed in its line, or one line longer (every later document's
+        // findings move down a line).
+        let raw = app.session.workspace.files[0].documents[0].raw.clone();
+        let longer = format!("{raw}# typed\n");
+        let renamed = raw.replacen("  name: api-0\n", "  name: api-0x\n", 1);
+        group.bench_with_input(
+            BenchmarkId::new("session_text_edit_in_line", n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    round += 1;
+                    let text = if round.is_multiple_of(2) {
+                        &raw
+                    } else {
+                        &renamed
+                    };
+                    let placed = app
+                        .session
+                        .replace_document_text(0, 0, text, Some(SITE), None);
+                    black_box(placed.is_ok());
+                })
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("session_text_edit_new_line", n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    round += 1;
+                    let text = if round.is_multiple_of(2) {
+                        &raw
+                    } else {
+                        &longer
+                    };
+                    let placed = app
+                        .session
+                        .replace_document_text(0, 0, text, Some(SITE), None);
+                    black_box(placed.is_ok());
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -1,10 +1,11 @@
 //! CPU time of one headless frame with a generated 1,000-resource workspace open
-//! and a ServiceEntry selected (layout + tessellation-free egui pass).
+//! and a ServiceEntry selected, on the Form tab and on the YAML tab (layout +
+//! tessellation-free egui pass).
 
 mod generate;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use egress_studio::app::EgressStudio;
+use egress_studio::app::{EditorTab, EgressStudio};
 use egress_studio::validate::Site;
 use egress_studio::yaml::SourceFile;
 use std::hint::black_box;
@@ -36,6 +37,19 @@ fn frame(c: &mut Criterion) {
     }
     let mut group = c.benchmark_group("frame");
     group.bench_function("frame_1000_resources_se_selected", |b| {
+        b.iter(|| {
+            let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
+            out.textures_delta.clear();
+            black_box(out.shapes.len())
+        })
+    });
+    // The same workspace with the YAML tab showing the ServiceEntry in the editor.
+    app.tab = EditorTab::Yaml;
+    for _ in 0..3 {
+        let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
+        out.textures_delta.clear();
+    }
+    group.bench_function("frame_1000_resources_yaml_tab", |b| {
         b.iter(|| {
             let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
             out.textures_delta.clear();

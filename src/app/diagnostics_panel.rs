@@ -93,17 +93,26 @@ impl EgressStudio {
                         }
                     };
                     if ui.add(label).on_hover_ui(hover).clicked() {
-                        jump = Some((d.at, d.diagnostic.path.clone()));
+                        jump = Some((d.at, d.diagnostic.path.clone(), d.line, d.column));
                     }
                 }
             });
-        if let Some((site, path)) = jump {
+        if let Some((site, path, line, column)) = jump {
             self.session.selected = Some(site);
             if site.item.is_some() {
                 self.tab = EditorTab::Form;
                 self.scroll_to = Some(path);
             } else {
+                // A document that does not load opens in the editor at its error.
                 self.tab = EditorTab::Yaml;
+                let first = self
+                    .session
+                    .workspace
+                    .files
+                    .get(site.file)
+                    .and_then(|f| f.documents.get(site.document))
+                    .map_or(1, |doc| doc.line);
+                self.yaml.go_to((line + 1).saturating_sub(first), column);
             }
         }
     }

@@ -24,6 +24,8 @@ mod saving;
 mod settings;
 mod watch;
 mod widgets;
+mod yaml_edits;
+mod yaml_layout;
 mod yaml_view;
 
 pub use file_tree::TreeKey;
@@ -194,6 +196,8 @@ pub struct EgressStudio {
     /// The workspace, its history and diagnostics: everything that is not a view.
     pub session: Session,
     pub tab: EditorTab,
+    /// The YAML tab's editor.
+    pub yaml: yaml_view::YamlEditor,
     /// The View menu's mesh-config path field.
     pub mesh_path_input: String,
     /// Finding sources the Diagnostics panel hides.
@@ -278,6 +282,7 @@ impl EgressStudio {
         EgressStudio {
             session,
             tab: EditorTab::Form,
+            yaml: yaml_view::YamlEditor::default(),
             mesh_path_input: String::new(),
             hidden_sources: std::collections::HashSet::new(),
             filter: String::new(),

@@ -48,6 +48,8 @@ pub struct Analysis {
     global: HashSet<Site>,
     /// How many items each indexed document had.
     indexed_items: HashMap<(usize, usize), usize>,
+    /// Each document's first line when its findings were placed.
+    lines: Vec<Vec<usize>>,
     /// Runs that re-judged one document's neighbourhood only (for tests).
     pub(crate) incremental_runs: usize,
 }
@@ -123,9 +125,48 @@ impl Analysis {
         for l in validate::cross_resource(ws, &self.mesh, &mut self.positions) {
             self.cross.entry(l.at).or_default().push(l);
         }
+        self.lines = ws
+            .files
+            .iter()
+            .map(|f| f.documents.iter().map(|d| d.line).collect())
+            .collect();
+    }
+
+    /// Moves the findings of documents that an edit of `file` pushed up or down
+    /// (it added or removed lines) to their new lines.
+    fn follow_lines(&mut self, ws: &Workspace, file: usize) {
+        let Some(lines) = self.lines.get_mut(file) else {
+            return;
+        };
+        let mut moved = HashMap::new();
+        for (di, doc) in ws.files[file].documents.iter().enumerate() {
+            if let Some(old) = lines.get_mut(di)
+                && *old != doc.line
+            {
+                moved.insert(di, (*old, doc.line));
+                *old = doc.line;
+            }
+        }
+        // Findings placed at the old line move by as much as their document.
+        for (&di, (old, new)) in moved.iter() {
+            for l in self.admission[file].get_mut(di).into_iter().flatten() {
+                l.line = (l.line + new).saturating_sub(*old);
+            }
+        }
+        for (site, found) in self.cross.iter_mut() {
+            if site.file != file {
+                continue;
+            }
+            if let Some((old, new)) = moved.get(&site.document) {
+                for l in found {
+                    l.line = (l.line + new).saturating_sub(*old);
+                }
+            }
+        }
     }
 
     fn document_changed(&mut self, ws: &Workspace, file: usize, document: usize) {
+        self.follow_lines(ws, file);
         self.admission[file][document] = self.admission_of(ws, file, document);
         let before = self.unindex_document(file, document);
         self.index_document(ws, file, document);

@@ -38,8 +38,9 @@ impl Snapshot {
     pub fn restore(&self, file: &mut SourceFile) {
         match self {
             Snapshot::Document { index, doc } => {
-                if let Some(slot) = file.documents.get_mut(*index) {
-                    *slot = (**doc).clone();
+                // A text edit may have changed its length: later documents move.
+                if *index < file.documents.len() {
+                    file.splice_documents(*index..*index + 1, vec![(**doc).clone()]);
                 }
             }
             Snapshot::File(f) => *file = (**f).clone(),

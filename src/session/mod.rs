@@ -4,7 +4,8 @@
 //! tests and benchmarks drive it directly.
 //!
 //! Every change goes through [`Session::edit_document`] or
-//! [`Session::change_file`]: it is applied in place, gets a new version and one
+//! [`Session::change_file`] (a form edit, or a document's new text from the YAML
+//! tab: [`Session::replace_document_text`]): it is applied in place, gets a new version and one
 //! undo step, and the diagnostics are brought up to date by re-judging only the
 //! documents whose revision changed (see [`analysis`]). Derived views key their
 //! caches on [`Session::version`].
@@ -15,6 +16,7 @@
 pub mod analysis;
 pub mod disk;
 pub mod history;
+mod text;
 
 use crate::model::Resource;
 use crate::recipes::Recipe;
@@ -361,8 +363,8 @@ impl Session {
         let changed = self.restore(&step.before, step.file);
         self.selected = step
             .selection
-            .filter(|s| self.site_exists(*s))
-            .or(self.selected.filter(|s| self.site_exists(*s)));
+            .and_then(|s| self.fit_selection(s))
+            .or(self.selected.and_then(|s| self.fit_selection(s)));
         self.revalidate_after(changed);
     }
 
@@ -371,7 +373,7 @@ impl Session {
             return;
         };
         let changed = self.restore(&step.after, step.file);
-        self.selected = step.selection.filter(|s| self.site_exists(*s));
+        self.selected = step.selection.and_then(|s| self.fit_selection(s));
         self.revalidate_after(changed);
     }
 
@@ -388,6 +390,24 @@ impl Session {
             },
             Snapshot::File(_) => analysis::Changed::Everything,
         }
+    }
+
+    /// `s` made to fit its document as it is now: the document itself while it
+    /// does not parse, its first object when the one at `s` is gone or when
+    /// `s` names the document of a parsed object.
+    pub fn fit_selection(&self, s: Site) -> Option<Site> {
+        let doc = self
+            .workspace
+            .files
+            .get(s.file)?
+            .documents
+            .get(s.document)?;
+        let item = match s.item {
+            _ if doc.error.is_some() || doc.items.is_empty() => None,
+            Some(i) if i < doc.items.len() => Some(i),
+            _ => Some(0),
+        };
+        Some(Site { item, ..s })
     }
 
     pub fn site_exists(&self, s: Site) -> bool {

@@ -137,7 +137,8 @@ pub struct Document {
     pub error: Option<LoadError>,
     /// The whole List as read, when this is a `kind: List`.
     pub list_envelope: Option<Value>,
-    /// Edited since it was read: it is re-emitted on save.
+    /// Edited in the form since it was read: on save it is patched in place (or
+    /// re-emitted). A document given new text is not dirty: its text is saved as is.
     pub dirty: bool,
     /// This content's revision (see [`Revision`]).
     pub revision: Revision,
@@ -159,6 +160,31 @@ impl PartialEq for Document {
 }
 
 impl Document {
+    /// Places the document at file line `line`; its errors' file-level
+    /// positions move with it.
+    pub(super) fn move_to(&mut self, line: usize) {
+        if self.line != line {
+            self.shift_errors(line);
+            self.line = line;
+        }
+    }
+
+    /// Moves the file-level positions of this document's errors to a new first line.
+    fn shift_errors(&mut self, new_line: usize) {
+        let old = self.line;
+        let shift = |pos: &mut Pos| {
+            pos.line = (pos.line + new_line).saturating_sub(old);
+        };
+        if let Some(e) = &mut self.error {
+            shift(&mut e.pos);
+        }
+        for item in &mut self.items {
+            if let Err(e) = &mut item.resource {
+                shift(&mut e.pos);
+            }
+        }
+    }
+
     /// A blank document at the start of a file: a slot to parse into.
     fn empty() -> Document {
         Document {
@@ -494,11 +520,16 @@ impl SourceFile {
         }
     }
 
-    /// Recomputes ordinals, spans and first lines after documents were added or removed.
-    fn renumber(&mut self) {
+    /// Recomputes ordinals, spans and first lines after documents were added,
+    /// removed or given new text; the located errors of a document that moved
+    /// move with it.
+    pub fn renumber(&mut self) {
         let (mut offset, mut line, mut ordinal) = (0usize, 1usize, 0usize);
         for doc in &mut self.documents {
             doc.span = offset..offset + doc.raw.len();
+            if doc.line != line {
+                doc.shift_errors(line);
+            }
             doc.line = line;
             doc.ordinal = ordinal;
             offset += doc.raw.len();

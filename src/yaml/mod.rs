@@ -9,6 +9,8 @@
 mod diff;
 mod disk;
 mod document;
+mod edit;
+pub use edit::{Placed, text_for_editing};
 mod eol;
 mod fragment;
 mod guard;
