@@ -1,6 +1,8 @@
 //! What a keystroke costs: one form edit through the app's own edit path (undo
 //! step, incremental validation, derived views) plus the next two frames, with
-//! 100, 1,000 and 10,000 generated resources open and a ServiceEntry selected.
+//! 100, 1,000 and 10,000 generated resources open and a ServiceEntry selected
+//! (and at 1,000 and 10,000 with one ServiceEntry in ten behind an egress
+//! gateway, editing one of those: the `_gateways` cases).
 //! Also the session alone (edit + revalidate, no frames), for a form edit and
 //! for a document's new text typed in the YAML tab.
 
@@ -19,8 +21,12 @@ const SITE: Site = Site {
     item: Some(0),
 };
 
-fn open(n: usize) -> Option<EgressStudio> {
-    let text = generate::workspace_yaml(n);
+fn open(n: usize, gateways: bool) -> Option<EgressStudio> {
+    let text = if gateways {
+        generate::workspace_yaml_with_gateways(n)
+    } else {
+        generate::workspace_yaml(n)
+    };
     let file = SourceFile::from_bytes("bench.yaml".into(), text.into_bytes()).ok()?;
     let mut app = EgressStudio::default();
     app.add_file(file, false);
@@ -55,27 +61,47 @@ fn edit(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("edit");
     group.sample_size(20);
-    for n in [100, 1_000, 10_000] {
-        let Some(mut app) = open(n) else { return };
+    for (n, gateways) in [
+        (100, false),
+        (1_000, false),
+        (10_000, false),
+        (1_000, true),
+        (10_000, true),
+    ] {
+        let Some(mut app) = open(n, gateways) else {
+            return;
+        };
+        // The edited ServiceEntry is one that leaves through the gateway there.
+        let name = |what: &str| {
+            if gateways {
+                format!("{what}_gateways")
+            } else {
+                what.to_string()
+            }
+        };
         for _ in 0..3 {
             let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
             out.textures_delta.clear();
         }
         let mut round = 0u64;
-        group.bench_with_input(BenchmarkId::new("edit_and_two_frames", n), &n, |b, _| {
-            b.iter(|| {
-                round += 1;
-                if let Some(r) = edited(&app, round) {
-                    app.apply_edit(SITE, r, None);
-                }
-                for _ in 0..2 {
-                    let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
-                    out.textures_delta.clear();
-                    black_box(out.shapes.len());
-                }
-            })
-        });
-        group.bench_with_input(BenchmarkId::new("session_edit", n), &n, |b, _| {
+        group.bench_with_input(
+            BenchmarkId::new(name("edit_and_two_frames"), n),
+            &n,
+            |b, _| {
+                b.iter(|| {
+                    round += 1;
+                    if let Some(r) = edited(&app, round) {
+                        app.apply_edit(SITE, r, None);
+                    }
+                    for _ in 0..2 {
+                        let mut out = ctx.run_ui(input(), |ui| app.ui_root(ui));
+                        out.textures_delta.clear();
+                        black_box(out.shapes.len());
+                    }
+                })
+            },
+        );
+        group.bench_with_input(BenchmarkId::new(name("session_edit"), n), &n, |b, _| {
             b.iter(|| {
                 round += 1;
                 if let Some(r) = edited(&app, round) {
@@ -90,7 +116,7 @@ fn edit(c: &mut Criterion) {
         let longer = format!("{raw}# typed\n");
         let renamed = raw.replacen("  name: api-0\n", "  name: api-0x\n", 1);
         group.bench_with_input(
-            BenchmarkId::new("session_text_edit_in_line", n),
+            BenchmarkId::new(name("session_text_edit_in_line"), n),
             &n,
             |b, _| {
                 b.iter(|| {
@@ -108,7 +134,7 @@ fn edit(c: &mut Criterion) {
             },
         );
         group.bench_with_input(
-            BenchmarkId::new("session_text_edit_new_line", n),
+            BenchmarkId::new(name("session_text_edit_new_line"), n),
             &n,
             |b, _| {
                 b.iter(|| {

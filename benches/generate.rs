@@ -1,12 +1,23 @@
 //! Generates a realistic workspace: half ServiceEntries, half DestinationRules,
-//! and one SE in ten leaving through an egress gateway (a Gateway, the gateway
-//! hop's DestinationRule and a VirtualService more for each).
+//! and optionally one SE in ten leaving through an egress gateway (a Gateway, the
+//! gateway hop's DestinationRule and a VirtualService more for each).
 //! Shared by the benchmarks and `examples/generate.rs`.
 
 #![allow(dead_code)]
 
-/// `n` resources as one multi-document YAML stream.
+/// `n` resources as one multi-document YAML stream (ServiceEntries and
+/// DestinationRules only).
 pub fn workspace_yaml(n: usize) -> String {
+    build(n, false)
+}
+
+/// [`workspace_yaml`] with one ServiceEntry in ten leaving through the egress
+/// gateway (three resources more for each).
+pub fn workspace_yaml_with_gateways(n: usize) -> String {
+    build(n, true)
+}
+
+fn build(n: usize, gateways: bool) -> String {
     let mut out = String::with_capacity(n * 700);
     for i in 0..n / 2 {
         let ns = format!("team-{}", i % 40);
@@ -69,13 +80,13 @@ spec:
       version: v1
 ",
             p = i % 17,
-            export_gw = if i % 10 == 0 {
+            export_gw = if gateways && i % 10 == 0 {
                 "\n  - istio-system"
             } else {
                 ""
             },
         ));
-        if i % 10 == 0 {
+        if gateways && i % 10 == 0 {
             out.push_str(&gateway_chain(
                 i,
                 &ns,

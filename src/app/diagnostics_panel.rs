@@ -50,16 +50,22 @@ impl EgressStudio {
             }
         });
         let mut jump = None;
+        // One line per finding, and only the visible lines are laid out: a
+        // workspace with thousands of findings costs no more per frame than a few.
+        let shown: Vec<usize> = self
+            .session
+            .diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| !self.hidden_sources.contains(&d.diagnostic.source))
+            .map(|(i, _)| i)
+            .collect();
+        let row_height = ui.text_style_height(&egui::TextStyle::Body);
         egui::ScrollArea::vertical()
             .id_salt("diag-scroll")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for d in self
-                    .session
-                    .diagnostics
-                    .iter()
-                    .filter(|d| !self.hidden_sources.contains(&d.diagnostic.source))
-                {
+            .show_rows(ui, row_height, shown.len(), |ui, range| {
+                for d in shown[range].iter().map(|&i| &self.session.diagnostics[i]) {
                     let file = self
                         .session
                         .workspace
