@@ -91,7 +91,7 @@ impl YamlEditor {
         let (text, note) = match crate::yaml::render_document_report(file, doc) {
             Ok((text, _)) if !doc.dirty => (
                 text,
-                "The text is the document: it is saved as you type it.".to_string(),
+                "The text is the document: Save writes exactly what you type.".to_string(),
             ),
             Ok((text, false)) => (
                 text,
