@@ -385,6 +385,20 @@ fn dialogs_submit_on_enter_cancel_on_escape_and_keep_errors_and_input() {
         h.query_by_label_contains("no such file or folder")
             .is_some()
     );
+    // The field keeps the focus after Enter: what is typed next goes into it.
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Path")
+            .is_focused()
+    );
+    h.key_press(Key::Backspace);
+    h.run();
+    match &h.state().dialog {
+        Some(Dialog::Open { path, .. }) => assert_eq!(*path, missing[..missing.len() - 1]),
+        _ => panic!("the Open dialog closed"),
+    }
+    h.get_by_role_and_label(Role::TextInput, "Path")
+        .type_text("l");
+    h.run();
 
     // A click outside the dialog keeps it and what was typed.
     h.event(egui::Event::PointerButton {

@@ -253,8 +253,10 @@ impl EgressStudio {
         let (enter, escape) =
             ctx.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
         let kind = std::mem::discriminant(&dialog);
-        // The first field takes the focus when the dialog opens.
-        let focus_first = self.focused_dialog != Some(kind);
+        // The first field takes the focus when the dialog opens, and again after
+        // Enter (a single-line field gives it up on Enter): when the dialog stays
+        // open with an error, typing goes on in the field.
+        let focus_first = self.focused_dialog != Some(kind) || enter;
         let first = |r: egui::Response| {
             if focus_first {
                 r.request_focus();
