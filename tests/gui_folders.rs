@@ -436,6 +436,13 @@ fn dialogs_submit_on_enter_cancel_on_escape_and_keep_errors_and_input() {
     h.state_mut().run_command(Command::Export);
     h.run();
     assert!(h.query_by_label_contains("all 2 open files").is_some());
+    // It offers a file beside the open ones, not in the app's working directory.
+    match &h.state().dialog {
+        Some(Dialog::Export { path, .. }) => {
+            assert_eq!(*path, dir.path().join("export.yaml").display().to_string())
+        }
+        _ => panic!("the Export dialog is not open"),
+    }
     let out = dir.path().join("out.yaml");
     if let Some(Dialog::Export { path, .. }) = &mut h.state_mut().dialog {
         *path = out.display().to_string();

@@ -106,6 +106,18 @@ impl EgressStudio {
         }
     }
 
+    /// Where Export writes unless told otherwise: `export.yaml` beside the first
+    /// open file (the working directory only when no file has a folder).
+    pub(super) fn default_export_path(&self) -> String {
+        self.session
+            .workspace
+            .files
+            .iter()
+            .find_map(|f| f.path.parent().filter(|dir| !dir.as_os_str().is_empty()))
+            .map(|dir| dir.join("export.yaml").display().to_string())
+            .unwrap_or_else(|| "export.yaml".into())
+    }
+
     /// Exports every file of the workspace; the error stays for the dialog to show.
     pub fn export(
         &mut self,
@@ -120,15 +132,20 @@ impl EgressStudio {
                 Err(e) => return Err(format!("export failed: {e}")),
             }
         }
+        // Messages name the place in full: a relative path is relative to the
+        // directory the app was started in, which the user may not know.
+        let shown = std::path::absolute(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.to_string());
         let result = if split {
             yaml::export_split(&objects, std::path::Path::new(path))
-                .map(|p| format!("exported {} files to {path}", p.len()))
+                .map(|p| format!("exported {} files to {shown}", p.len()))
         } else {
             yaml::atomic_write(
                 std::path::Path::new(path),
                 yaml::join_stream(&objects).as_bytes(),
             )
-            .map(|_| format!("exported {} resources to {path}", objects.len()))
+            .map(|_| format!("exported {} resources to {shown}", objects.len()))
         };
         match result {
             Ok(m) => {

@@ -68,7 +68,7 @@ impl EgressStudio {
             }
             Command::Export => {
                 self.dialog = Some(Dialog::Export {
-                    path: "export.yaml".into(),
+                    path: self.default_export_path(),
                     split: false,
                     api_version: crate::model::ApiVersion::V1,
                     note: None,
