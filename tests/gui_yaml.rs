@@ -246,6 +246,24 @@ fn undo_restores_the_text_the_form_and_the_findings() {
 }
 
 #[test]
+fn a_pause_in_typing_starts_a_new_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open(dir.path());
+    cursor_after(&mut h, "name: tls");
+    type_text(&mut h, "_bad");
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    type_text(&mut h, "_worse");
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls_bad_worse"));
+    // Two changes with a pause between them: undone one at a time.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls_bad"));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(port_name(h.state()).as_deref(), Some("tls"));
+}
+
+#[test]
 fn save_writes_exactly_the_typed_text() {
     let dir = tempfile::tempdir().unwrap();
     let (mut h, path) = open(dir.path());

@@ -27,6 +27,9 @@ fn byte_of_char(text: &str, index: usize) -> usize {
         .map_or(text.len(), |(b, _)| b)
 }
 
+/// A pause in typing longer than this ends the undo step.
+const UNDO_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn merge_key(app: &EgressStudio, widget: egui::Id) -> MergeKey {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&(widget, app.focus_epoch), &mut h);
@@ -95,6 +98,17 @@ pub(super) fn take_paste(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: eg
 
 /// Gives the session the draft as the document's new text.
 pub(super) fn commit(app: &mut EgressStudio, id: egui::Id, cursor: Option<CCursorRange>) {
+    // Typing merges into one undo step; a pause of more than a second starts
+    // the next one, so two separate changes are undone one at a time.
+    let now = std::time::Instant::now();
+    if app
+        .yaml
+        .last_edit
+        .is_some_and(|t| now.duration_since(t) > UNDO_PAUSE)
+    {
+        app.focus_epoch += 1;
+    }
+    app.yaml.last_edit = Some(now);
     let merge = Some(merge_key(app, id));
     let Some(draft) = app.yaml.draft.as_mut() else {
         return;

@@ -38,6 +38,8 @@ pub struct YamlEditor {
     moved: bool,
     marks: Option<(u64, usize, usize, Rc<Vec<Mark>>)>,
     galley: Option<LaidOut>,
+    /// When the text was last changed: a pause in typing starts a new undo step.
+    pub(super) last_edit: Option<std::time::Instant>,
 }
 
 /// The text being edited, and the document revision it matches.
