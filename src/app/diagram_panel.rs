@@ -339,10 +339,19 @@ impl EgressStudio {
             ui.weak("updating the picture when you pause typing…");
         }
         paint::legend_ui(ui, &layout.classes);
-        let panel = ui.available_size().max(egui::vec2(100.0, 100.0));
+        // The picture stays inside what the panel shows: when the panel's content
+        // is wider than the panel (a narrow window), the scene would otherwise be
+        // drawn over the editor beside it.
+        let visible = ui.available_rect_before_wrap().intersect(ui.clip_rect());
+        let panel = visible.size().max(egui::vec2(100.0, 100.0));
         self.place_view(&layout, panel);
         let mut scene = self.diagram.scene;
-        let action = paint::ui(ui, &layout, self.session.selected, &mut scene);
+        let selected = self.session.selected;
+        let action = ui
+            .scope_builder(egui::UiBuilder::new().max_rect(visible), |ui| {
+                paint::ui(ui, &layout, selected, &mut scene)
+            })
+            .inner;
         self.diagram.scene = scene;
         match action {
             Some(paint::Action::Select(site)) => {
