@@ -130,8 +130,15 @@ impl SourceFile {
         if at < self.documents.len() && !text.ends_with('\n') {
             text.push('\n');
         }
+        // Separators around the pasted documents (a snippet copied with its
+        // leading or trailing `---`) would add empty documents: they are dropped.
         let docs: Vec<_> = split_documents(&text)
             .into_iter()
+            .filter(|seg| {
+                text[seg.span.clone()]
+                    .lines()
+                    .any(|l| !l.trim().is_empty() && !is_marker(l, "---"))
+            })
             .map(|seg| parse_document(&eol.apply(&text[seg.span]), 0..0, 1, 0))
             .collect();
         let count = docs.len();
@@ -238,6 +245,17 @@ mod tests {
         f.replace_document_text(0, &shown.replace("name: a", "name: c"))
             .unwrap();
         assert_eq!(f.render().unwrap(), crlf.replace("name: a", "name: c"));
+    }
+
+    #[test]
+    fn pasted_separators_add_no_empty_documents() {
+        let mut f = file(&format!("{SE}---\n{SE}"));
+        let dr = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: a\nspec:\n  host: a.example.com\n";
+        let added = f.insert_documents_text(Some(0), &format!("---\n{SE}---\n{dr}---\n"));
+        assert_eq!(added, 1..3);
+        let again = file(&f.render().unwrap());
+        assert_eq!(again.documents.len(), 4);
+        assert!(again.documents.iter().all(|d| !d.blank));
     }
 
     #[test]
