@@ -315,7 +315,7 @@ fn check_tls(tls: &ServerTls, p: &str, opts: &Options, f: &mut Findings) {
         f.warning(
             "GT2",
             format!("{p}.cipherSuites"),
-            format!("ignoring duplicate cipher suites: {dups:?}"),
+            format!("ignoring duplicate cipher suites: {}", dups.join(", ")),
         );
     }
     let any_cert = set(&tls.server_certificate)

@@ -41,11 +41,11 @@ pub(super) fn external_hop(p: &Pieces, c: &Chain, s: &ChainSettings, out: &mut O
                         "EG6",
                         &format!("{rp}.match[{}].port", hop.matched.map_or(0, |m| m.0)),
                         format!(
-                            "rule {}[{}] matches port {mp}; Gateway {} has no server on {mp}: match one of {:?}",
+                            "rule {}[{}] matches port {mp}; Gateway {} has no server on {mp}: match one of {}",
                             hop.kind.as_str(),
                             hop.rule,
                             gws[0].0.id.name,
-                            server_ports(&gws)
+                            super::rules::listed(&server_ports(&gws))
                         ),
                         &[(gws[0].0, "spec.servers")],
                     );
@@ -265,8 +265,8 @@ pub(super) fn gateway_alone(p: &Pieces, e: &Entry, g: &Gateway, s: &ChainSetting
         let n = server.number();
         if n != 0 && !s.service_ports.contains(&n) {
             out.push(e, I, "EG26", &format!("spec.servers[{i}].port.number"), format!(
-                "port {n} is not exposed by the egress gateway Service (ports {:?}): add it to the Service or use one of those ports",
-                s.service_ports
+                "port {n} is not exposed by the egress gateway Service (ports {}): add it to the Service or use one of those ports",
+                super::rules::listed(&s.service_ports)
             ));
         }
     }

@@ -238,6 +238,15 @@ pub(super) fn server_on<'g>(
     })
 }
 
+/// Values as a person reads a list: `80, 443`.
+pub(super) fn listed<T: std::fmt::Display>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(super) fn server_ports(gws: &[&(&Entry, Gateway)]) -> Vec<u32> {
     let mut v: Vec<u32> = gws
         .iter()
@@ -331,8 +340,9 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                 "EG7",
                 &format!("{dp}.port.number"),
                 format!(
-                    "traffic is sent to egress gateway port {port}; Gateway {} listens on {ports:?}: use one of those ports (the gateway Service port) here",
-                    gws[0].0.id.name
+                    "traffic is sent to egress gateway port {port}; Gateway {} listens on {}: use one of those ports (the gateway Service port) here",
+                    gws[0].0.id.name,
+                    listed(&ports)
                 ),
                 &[(gws[0].0, "spec.servers")],
             );
@@ -453,7 +463,8 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                             "EG13",
                             &dp,
                             format!(
-                                "subset {subset_name} must set tls.sni to one of {hosts:?}; the default SNI is the cluster name, which the gateway's server does not accept"
+                                "subset {subset_name} must set tls.sni to one of {}; the default SNI is the cluster name, which the gateway's server does not accept",
+                                listed(hosts)
                             ),
                             &[(d, tp), (ge, &format!("spec.servers[{si}].hosts"))],
                         );
