@@ -61,17 +61,23 @@ impl EgressStudio {
         let reemitted = self.session.workspace.files[i]
             .save_as(&path)
             .map_err(|e| format!("not saved: {e}"))?;
+        self.session.mark_saved(i);
+        self.files_changed();
+        self.announce_saved(&path, &reemitted);
+        // Undo steps keep their snapshots; the saved version marks what is on disk.
+        Ok(true)
+    }
+
+    /// After a save to `path` (here or in the background): says so, names the
+    /// documents that had to be rewritten whole, and files it under recent.
+    pub(super) fn announce_saved(&mut self, path: &std::path::Path, reemitted: &[usize]) {
         if !reemitted.is_empty() {
             let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
             self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), path.display()));
         }
-        self.session.mark_saved(i);
-        self.files_changed();
-        self.settings.add_recent(&path);
+        self.settings.add_recent(path);
         self.persist_settings();
         self.notice(false, format!("saved {}", path.display()));
-        // Undo steps keep their snapshots; the saved version marks what is on disk.
-        Ok(true)
     }
 
     pub fn close_file(&mut self, i: usize) {

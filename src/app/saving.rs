@@ -10,8 +10,9 @@ use super::{Background, EgressStudio};
 use crate::yaml::SourceFile;
 use std::path::PathBuf;
 
-/// Files whose text is larger than this are saved on a background thread.
-pub(super) const BACKGROUND_SAVE_BYTES: usize = 1024 * 1024;
+/// Files whose text is larger than this are saved on a background thread: the
+/// size above which they are also read in the background.
+const BACKGROUND_SAVE_BYTES: usize = super::BACKGROUND_OPEN_BYTES as usize;
 
 /// What a background save sends back.
 pub(super) struct Saved {
@@ -97,12 +98,6 @@ impl EgressStudio {
             self.session.saved_in_background(i, file, done.version);
             self.files_changed();
         }
-        if !reemitted.is_empty() {
-            let docs: Vec<String> = reemitted.iter().map(|d| (d + 1).to_string()).collect();
-            self.notice(false, format!("document {} of {} could not be patched in place and was rewritten whole (its comments and layout were not kept)", docs.join(", "), done.path.display()));
-        }
-        self.settings.add_recent(&done.path);
-        self.persist_settings();
-        self.notice(false, format!("saved {}", done.path.display()));
+        self.announce_saved(&done.path, &reemitted);
     }
 }
