@@ -278,3 +278,35 @@ fn validate_reports_no_cross_resource_finding() {
     assert_eq!(with_code(&analyzed, "IST0128").len(), 1, "{analyzed:#?}");
     assert_eq!(with_code(&analyzed, "IST0174").len(), 1, "{analyzed:#?}");
 }
+
+#[test]
+fn three_rules_for_one_host_each_name_the_rule_that_wins() {
+    let found = check(
+        &format!(
+            "{}---\n{}",
+            se("api", "ns1", TLS_SE),
+            dr("a", "ns1", "{host: api.example.com, subsets: [{name: v1}]}")
+        ),
+        &format!(
+            "{}---\n{}",
+            dr("b", "ns1", "{host: api.example.com}"),
+            dr("c", "ns1", "{host: api.example.com, subsets: [{name: v1}]}")
+        ),
+    );
+    let hits = with_code(&found, "DUPLICATE-DR");
+    // One finding per later rule, not one per pair.
+    assert_eq!(hits.len(), 2, "{found:#?}");
+    let c = hits
+        .iter()
+        .find(|h| h.diagnostic.resource.name == "c")
+        .expect("c is reported");
+    assert!(c.diagnostic.message.contains("DestinationRule ns1/a"));
+    assert!(
+        c.diagnostic
+            .message
+            .contains("(as does 1 more DestinationRule)")
+    );
+    assert!(c.diagnostic.message.contains("subset v1"));
+    assert_eq!(c.related.len(), 1);
+    assert_eq!(c.related[0].resource.name, "a");
+}

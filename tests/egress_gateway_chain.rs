@@ -697,3 +697,69 @@ fn every_task_chain_is_clean_and_needs_no_double_tls_warning() {
         assert!(loud.is_empty(), "{}", show(&loud));
     }
 }
+
+/// The EG findings of a workspace of several files, as `(file, code)`.
+fn analyze_files(files: &[(&str, &str)]) -> Vec<(usize, String)> {
+    let ws = Workspace {
+        files: files
+            .iter()
+            .map(|(name, text)| SourceFile::from_text((*name).into(), text))
+            .collect(),
+    };
+    validate::analyze(&ws, &Options::default(), &MeshConfig::default())
+        .into_iter()
+        .filter(|l| l.diagnostic.code.starts_with("EG"))
+        .map(|l| (l.at.file, l.diagnostic.code))
+        .collect()
+}
+
+#[test]
+fn a_gateway_named_in_two_files_resolves_to_the_one_beside_the_virtual_service() {
+    let good = passthrough();
+    // An older copy of the same Gateway, with the server on another port.
+    let old_gateway = good
+        .split("---\n")
+        .find(|d| d.contains("kind: Gateway"))
+        .expect("the chain has a Gateway")
+        .replace("number: 443, name: tls", "number: 8443, name: tls");
+    // Whichever order the files are opened in, the chain in chain.yaml uses its own Gateway.
+    for files in [
+        [
+            ("old.yaml", old_gateway.as_str()),
+            ("chain.yaml", good.as_str()),
+        ],
+        [
+            ("chain.yaml", good.as_str()),
+            ("old.yaml", old_gateway.as_str()),
+        ],
+    ] {
+        let found = analyze_files(&files);
+        assert!(found.is_empty(), "{found:?}");
+    }
+    // A VirtualService with no Gateway in its own file gets the last one loaded.
+    let vs_only: String = good
+        .split("---\n")
+        .filter(|d| !d.contains("kind: Gateway"))
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let gateway = good
+        .split("---\n")
+        .find(|d| d.contains("kind: Gateway"))
+        .expect("the chain has a Gateway")
+        .to_string();
+    let clean = analyze_files(&[
+        ("vs.yaml", &vs_only),
+        ("old.yaml", &old_gateway),
+        ("new.yaml", &gateway),
+    ]);
+    assert!(clean.is_empty(), "{clean:?}");
+    let broken = analyze_files(&[
+        ("vs.yaml", &vs_only),
+        ("new.yaml", &gateway),
+        ("old.yaml", &old_gateway),
+    ]);
+    assert!(
+        !broken.is_empty(),
+        "the last loaded copy (port 8443) is judged"
+    );
+}

@@ -1,15 +1,19 @@
 //! Incremental validation. Admission findings are cached per document by the
 //! document's revision, so an edit re-judges only the document it changed (a
 //! document that moved keeps its findings, shifted to its new place).
-//! Cross-resource findings are kept per object; after an edit of one document
-//! only the objects sharing a relation key (host, FQDN, TCP port without
-//! addresses: [`validate::relation_keys`]) with it are re-judged, among their own
-//! neighbours. Anything else — a structural change, other options or mesh config,
-//! a wildcard host or a Pod anywhere — re-judges the whole workspace. The result
-//! always equals a full [`validate::analyze`] (a test asserts it after random
-//! edits).
+//! Pairwise cross-resource findings are kept per object; after an edit of one
+//! document only the objects related to it (they share a relation key and one
+//! of the two declares it: [`super::relations`]) are re-judged, among their own
+//! neighbours. Egress-gateway chain findings are kept per chain unit and only
+//! the units that read the edited document are judged again, so editing a
+//! ServiceEntry behind an egress gateway re-judges its own chain, not every
+//! chain that routes through the same gateway. Anything else — a structural
+//! change, other options or mesh config, a wildcard host or a Pod anywhere —
+//! re-judges the whole workspace. The result always equals a full
+//! [`validate::analyze`] (tests assert it after random edits).
 
-use crate::validate::{self, Located, MeshConfig, Options, PositionCache, Relation, Site};
+use super::relations::RelationIndex;
+use crate::validate::{self, Key, Located, MeshConfig, Options, PositionCache, Site};
 use crate::yaml::{Revision, Workspace};
 use std::collections::{HashMap, HashSet};
 
@@ -40,14 +44,11 @@ pub struct Analysis {
     positions: PositionCache,
     /// Admission findings per file and document.
     admission: Vec<Vec<Vec<Located>>>,
-    /// Cross-resource findings per object.
+    /// Pairwise cross-resource findings per object.
     cross: HashMap<Site, Vec<Located>>,
-    keys: HashMap<Site, Vec<String>>,
-    sites_by_key: HashMap<String, HashSet<Site>>,
-    /// Objects whose relation is global (wildcard hosts, Pods, Nodes).
-    global: HashSet<Site>,
-    /// How many items each indexed document had.
-    indexed_items: HashMap<(usize, usize), usize>,
+    /// Chain findings per chain unit (the VirtualService or Gateway judged).
+    chains: HashMap<Site, Vec<Located>>,
+    index: RelationIndex,
     /// Each document's first line when its findings were placed.
     lines: Vec<Vec<usize>>,
     /// Runs that re-judged one document's neighbourhood only (for tests).
@@ -112,19 +113,8 @@ impl Analysis {
             self.per_revision.retain(|r, _| live.contains(r));
             self.positions.retain(|r, _| live.contains(r));
         }
-        self.keys.clear();
-        self.sites_by_key.clear();
-        self.global.clear();
-        self.indexed_items.clear();
-        for (fi, f) in ws.files.iter().enumerate() {
-            for di in 0..f.documents.len() {
-                self.index_document(ws, fi, di);
-            }
-        }
-        self.cross.clear();
-        for l in validate::cross_resource(ws, &self.mesh, &mut self.positions) {
-            self.cross.entry(l.at).or_default().push(l);
-        }
+        self.index.rebuild(ws, &self.mesh.service_suffix());
+        self.judge_all(ws);
         self.lines = ws
             .files
             .iter()
@@ -133,7 +123,8 @@ impl Analysis {
     }
 
     /// Moves the findings of documents that an edit of `file` pushed up or down
-    /// (it added or removed lines) to their new lines.
+    /// (it added or removed lines) to their new lines, and the places they
+    /// name in a moved document (its line as their messages quote it, too).
     fn follow_lines(&mut self, ws: &Workspace, file: usize) {
         let Some(lines) = self.lines.get_mut(file) else {
             return;
@@ -153,13 +144,20 @@ impl Analysis {
                 l.line = (l.line + new).saturating_sub(*old);
             }
         }
-        for (site, found) in self.cross.iter_mut() {
-            if site.file != file {
-                continue;
-            }
-            if let Some((old, new)) = moved.get(&site.document) {
-                for l in found {
+        let path = ws.files[file].path.display().to_string();
+        for found in self.cross.values_mut().chain(self.chains.values_mut()) {
+            for l in found.iter_mut() {
+                if l.at.file == file
+                    && let Some((old, new)) = moved.get(&l.at.document)
+                {
                     l.line = (l.line + new).saturating_sub(*old);
+                }
+                for r in l.related.iter_mut().filter(|r| r.at.file == file) {
+                    if let Some((old, new)) = moved.get(&r.at.document) {
+                        r.line = (r.line + new).saturating_sub(*old);
+                        l.diagnostic.message =
+                            validate::renumbered(&l.diagnostic.message, &path, *old, *new);
+                    }
                 }
             }
         }
@@ -168,41 +166,78 @@ impl Analysis {
     fn document_changed(&mut self, ws: &Workspace, file: usize, document: usize) {
         self.follow_lines(ws, file);
         self.admission[file][document] = self.admission_of(ws, file, document);
-        let before = self.unindex_document(file, document);
-        self.index_document(ws, file, document);
-        let after: Vec<String> = self
-            .sites_of(ws, file, document)
-            .iter()
-            .flat_map(|s| self.keys.get(s).cloned().unwrap_or_default())
-            .collect();
-        if !self.global.is_empty() {
-            self.cross.clear();
-            for l in validate::cross_resource(ws, &self.mesh, &mut self.positions) {
-                self.cross.entry(l.at).or_default().push(l);
-            }
+        let before = self.index.remove_document(file, document);
+        self.index
+            .add_document(ws, file, document, &self.mesh.service_suffix());
+        if self.index.has_global() {
+            self.judge_all(ws);
             return;
         }
-        // The objects whose findings can change: the document's own and every
-        // object sharing a key with it, before or after the edit.
-        let mut core: HashSet<Site> = self.sites_of(ws, file, document).into_iter().collect();
-        core.extend(before.sites);
-        for k in before.keys.iter().chain(&after) {
-            core.extend(self.sites_by_key.get(k).into_iter().flatten().copied());
+        let mut sites = self.sites_of(ws, file, document);
+        let mut keys: Vec<Key> = sites
+            .iter()
+            .flat_map(|s| self.index.keys_of(s).to_vec())
+            .collect();
+        sites.extend(before.sites);
+        keys.extend(before.keys);
+        self.pairwise_changed(ws, &sites, &keys);
+        self.chains_changed(ws, &sites, &keys);
+    }
+
+    /// Every cross-resource finding judged anew over the whole workspace.
+    fn judge_all(&mut self, ws: &Workspace) {
+        self.cross.clear();
+        for l in validate::pairwise_among(ws, &self.mesh, &mut self.positions, None, None) {
+            self.cross.entry(l.at).or_default().push(l);
         }
-        // Judged among everything they relate to.
+        self.chains.clear();
+        for (unit, l) in validate::chain_findings(ws, &mut self.positions, None, None) {
+            self.chains.entry(unit).or_default().push(l);
+        }
+    }
+
+    /// Re-judges the pairwise findings of the edited objects (`sites`, before
+    /// and after, with their `keys`) and of every object related to them, among
+    /// everything those relate to.
+    fn pairwise_changed(&mut self, ws: &Workspace, sites: &[Site], keys: &[Key]) {
+        let mut core: HashSet<Site> = sites.iter().copied().collect();
+        for k in keys {
+            self.index.related(k, &mut core);
+        }
         let mut among = core.clone();
         for s in &core {
-            for k in self.keys.get(s).into_iter().flatten() {
-                among.extend(self.sites_by_key.get(k).into_iter().flatten().copied());
+            for k in self.index.keys_of(s) {
+                self.index.related(k, &mut among);
             }
         }
         for s in &core {
             self.cross.remove(s);
         }
-        let found =
-            validate::cross_resource_among(ws, &self.mesh, &mut self.positions, Some(&among));
-        for l in found.into_iter().filter(|l| core.contains(&l.at)) {
+        let found = validate::pairwise_among(
+            ws,
+            &self.mesh,
+            &mut self.positions,
+            Some(&among),
+            Some(&core),
+        );
+        for l in found {
             self.cross.entry(l.at).or_default().push(l);
+        }
+    }
+
+    /// Re-judges the chain units that read the edited objects, among what they read.
+    fn chains_changed(&mut self, ws: &Workspace, sites: &[Site], keys: &[Key]) {
+        let units = self.index.units_reading(sites, keys);
+        for u in sites.iter().chain(&units) {
+            self.chains.remove(u);
+        }
+        if units.is_empty() {
+            return;
+        }
+        let context = self.index.context_of(&units);
+        let found = validate::chain_findings(ws, &mut self.positions, Some(&context), Some(&units));
+        for (unit, l) in found {
+            self.chains.entry(unit).or_default().push(l);
         }
     }
 
@@ -248,61 +283,6 @@ impl Analysis {
             .collect()
     }
 
-    fn index_document(&mut self, ws: &Workspace, file: usize, document: usize) {
-        let suffix = self.mesh.service_suffix();
-        let doc = &ws.files[file].documents[document];
-        self.indexed_items.insert((file, document), doc.items.len());
-        for (i, item) in doc.items.iter().enumerate() {
-            let Ok(resource) = &item.resource else {
-                continue;
-            };
-            let site = Site {
-                file,
-                document,
-                item: Some(i),
-            };
-            let ns = item.namespace.as_deref().unwrap_or("default");
-            match validate::relation_keys(resource, ns, &suffix) {
-                Relation::Global => {
-                    self.global.insert(site);
-                }
-                Relation::Keys(keys) => {
-                    for k in &keys {
-                        self.sites_by_key.entry(k.clone()).or_default().insert(site);
-                    }
-                    self.keys.insert(site, keys);
-                }
-            }
-        }
-    }
-
-    /// Drops a document's objects from the index; returns what they were.
-    fn unindex_document(&mut self, file: usize, document: usize) -> Removed {
-        let count = self
-            .indexed_items
-            .remove(&(file, document))
-            .unwrap_or_default();
-        let sites: Vec<Site> = (0..count)
-            .map(|i| Site {
-                file,
-                document,
-                item: Some(i),
-            })
-            .filter(|s| self.keys.contains_key(s) || self.global.contains(s))
-            .collect();
-        let mut keys = Vec::new();
-        for s in &sites {
-            self.global.remove(s);
-            for k in self.keys.remove(s).unwrap_or_default() {
-                if let Some(set) = self.sites_by_key.get_mut(&k) {
-                    set.remove(s);
-                }
-                keys.push(k);
-            }
-        }
-        Removed { sites, keys }
-    }
-
     fn assemble(&self) -> Vec<Located> {
         let mut out: Vec<Located> = self.admission.iter().flatten().flatten().cloned().collect();
         let mut sites: Vec<&Site> = self.cross.keys().collect();
@@ -310,12 +290,11 @@ impl Analysis {
         for s in sites {
             out.extend(self.cross[s].iter().cloned());
         }
+        let mut units: Vec<&Site> = self.chains.keys().collect();
+        units.sort_by_key(|s| (s.file, s.document, s.item));
+        for u in units {
+            out.extend(self.chains[u].iter().cloned());
+        }
         out
     }
-}
-
-/// What a document contributed to the index before an edit.
-struct Removed {
-    sites: Vec<Site>,
-    keys: Vec<String>,
 }

@@ -16,6 +16,7 @@
 pub mod analysis;
 pub mod disk;
 pub mod history;
+mod relations;
 mod text;
 
 use crate::model::Resource;

@@ -214,3 +214,101 @@ fn edits_with_one_merge_key_are_one_step() {
     s.undo();
     assert_eq!(s.selected_resource().map(|r| r.name()), Some("se-0"));
 }
+
+/// Egress-gateway chains (SE, Gateway, the gateway hop's DR, VS, some with a DR
+/// that originates TLS at the gateway and a Secret), several sharing a Gateway,
+/// all routing to the same egress gateway Service.
+fn chains_yaml(n: usize) -> String {
+    let egw = "istio-egressgateway.istio-system.svc.cluster.local";
+    let mut out = String::new();
+    for i in 0..n {
+        let ns = format!("team-{}", i % 3);
+        let host = format!("ext-{}.example.com", i % 40);
+        let gw = format!("egress-{}", i % 9);
+        let (proto, mode) = if i % 2 == 0 {
+            ("TLS", "PASSTHROUGH")
+        } else {
+            ("HTTPS", "SIMPLE")
+        };
+        out.push_str(&format!(
+            "---\napiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se-{i}\n  namespace: {ns}\nspec:\n  hosts:\n  - {host}\n  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n  - number: 80\n    name: http\n    protocol: HTTP\n  resolution: DNS\n\
+---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: {gw}\n  namespace: {ns}\nspec:\n  selector:\n    istio: egressgateway\n  servers:\n  - port:\n      number: 443\n      name: tls\n      protocol: {proto}\n    hosts:\n    - {host}\n    tls:\n      mode: {mode}\n      credentialName: cred-{i}\n\
+---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: egw-{i}\n  namespace: {ns}\nspec:\n  host: {egw}\n  subsets:\n  - name: s-{i}\n    trafficPolicy:\n      tls:\n        mode: ISTIO_MUTUAL\n        sni: {host}\n\
+---\napiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: vs-{i}\n  namespace: {ns}\nspec:\n  hosts:\n  - {host}\n  gateways:\n  - mesh\n  - {gw}\n  tls:\n  - match:\n    - gateways: [mesh]\n      port: 443\n      sniHosts: [{host}]\n    route:\n    - destination:\n        host: {egw}\n        subset: s-{i}\n        port:\n          number: 443\n  - match:\n    - gateways: [{gw}]\n      port: 443\n      sniHosts: [{host}]\n    route:\n    - destination:\n        host: {host}\n        port:\n          number: 443\n"
+        ));
+        if i % 4 == 1 {
+            out.push_str(&format!(
+                "---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: origin-{i}\n  namespace: {ns}\nspec:\n  host: {host}\n  trafficPolicy:\n    tls:\n      mode: MUTUAL\n      credentialName: cred-{i}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: cred-{i}\n  namespace: istio-system\n"
+            ));
+        }
+    }
+    out
+}
+
+/// Text changes that break or mend a piece of a chain.
+const CHAIN_EDITS: &[(&str, &str)] = &[
+    ("  - mesh\n", ""),
+    ("      port: 443\n", "      port: 8443\n"),
+    ("number: 443\n", "number: 80\n"),
+    ("mode: ISTIO_MUTUAL", "mode: SIMPLE"),
+    ("mode: PASSTHROUGH", "mode: SIMPLE"),
+    ("mode: SIMPLE", "mode: PASSTHROUGH"),
+    ("protocol: TLS\n    hosts", "protocol: HTTP\n    hosts"),
+    ("subset: s-", "subset: t-"),
+    ("ext-1", "ext-2"),
+    ("ext-3", "ext-1"),
+    ("egress-1", "egress-2"),
+    ("namespace: team-1", "namespace: team-2"),
+    ("cred-", "other-"),
+    ("istio: egressgateway", "istio: ingressgateway"),
+];
+
+#[test]
+fn incremental_validation_equals_a_full_validation_after_random_chain_edits() {
+    let text = chains_yaml(80);
+    let mut s = Session::default();
+    s.add_file(SourceFile::from_text("chains.yaml".into(), &text), false);
+    let mut rng = Rng(0xc4a1_7e57_0042);
+    let mut codes: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut edits = 0;
+    for step in 0..150 {
+        let docs = s.workspace.files[0].documents.len();
+        let document = rng.below(docs);
+        let raw = s.workspace.files[0].documents[document].raw.clone();
+        let applicable: Vec<&(&str, &str)> = CHAIN_EDITS
+            .iter()
+            .filter(|(from, _)| raw.contains(from))
+            .collect();
+        if applicable.is_empty() {
+            continue;
+        }
+        let (from, to) = applicable[rng.below(applicable.len())];
+        let text = raw.replacen(from, to, 1);
+        let site = Site {
+            file: 0,
+            document,
+            item: Some(0),
+        };
+        if s.replace_document_text(0, document, &text, Some(site), None)
+            .is_err()
+        {
+            continue;
+        }
+        edits += 1;
+        let full = validate::analyze(&s.workspace, &s.options, &s.mesh);
+        codes.extend(full.iter().map(|d| d.diagnostic.code.clone()));
+        let inc = sorted(s.diagnostics.clone());
+        let full = sorted(full);
+        let only_inc: Vec<&String> = inc.iter().filter(|l| !full.contains(l)).collect();
+        let only_full: Vec<&String> = full.iter().filter(|l| !inc.contains(l)).collect();
+        assert!(
+            inc == full,
+            "after step {step} ({from:?} -> {to:?} in document {document}): incremental and full differ\nonly incremental: {only_inc:#?}\nonly full: {only_full:#?}"
+        );
+    }
+    assert!(edits > 100, "{edits}");
+    assert!(s.incremental_runs() > 100, "{}", s.incremental_runs());
+    // The chains were judged, and the edits broke them in several ways.
+    let chain_codes = codes.iter().filter(|c| c.starts_with("EG")).count();
+    assert!(chain_codes >= 6, "{codes:?}");
+}

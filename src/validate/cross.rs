@@ -111,7 +111,7 @@ fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
         .collect();
     for (ia, ib) in candidate_pairs(ses) {
         let ((a, sa), (b, sb)) = (ses[ia], ses[ib]);
-        if !vis[ia].overlaps(&vis[ib]) {
+        if !out.wants(b) || !vis[ia].overlaps(&vis[ib]) {
             continue;
         }
         // Same host and port in two entries.
@@ -139,10 +139,10 @@ fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
                 let number = pb.number.unwrap_or(0);
                 // Different protocols are Istio's IST0177 (see `analyzers`).
                 if proto_a.eq_ignore_ascii_case(proto_b) {
-                    out.push(b, Severity::Warning, "DUPLICATE-HOST-PORT", &format!("spec.hosts[{hi}]"), format!(
+                    out.push_related(b, Severity::Warning, "DUPLICATE-HOST-PORT", &format!("spec.hosts[{hi}]"), format!(
                         "host {hb} port {number} is also declared by {}: Istio merges or picks one of them; keep one ServiceEntry per host and port",
                         named(a)
-                    ));
+                    ), &[(a, "metadata.name")]);
                 }
             }
         }
@@ -164,10 +164,10 @@ fn service_entry_pairs(ses: &[(&Entry, &ServiceEntry)], out: &mut Out) {
                     .any(|pa| is_tcpish(pa) && pa.number == pb.number)
                 {
                     let n = pb.number.unwrap_or(0);
-                    out.push(b, Severity::Warning, "LISTENER-COLLISION", &format!("spec.ports[{pi}]"), format!(
+                    out.push_related(b, Severity::Warning, "LISTENER-COLLISION", &format!("spec.ports[{pi}]"), format!(
                         "TCP port {n} without addresses is also declared by {}: both become the listener 0.0.0.0:{n}, so one entry's traffic goes to the other; set addresses (VIPs or CIDRs) on both",
                         named(a)
-                    ));
+                    ), &[(a, "metadata.name")]);
                 }
             }
         }
@@ -214,6 +214,13 @@ fn destination_rules(
         let host = dr.spec.host.as_deref().unwrap_or("");
         let dr_ns = namespace(&d.id);
         let vd = Visibility::of(&dr.spec.export_to, dr_ns);
+        if !out.wants(d) {
+            rules_by_host
+                .entry((dr_ns.to_string(), host.to_ascii_lowercase()))
+                .or_default()
+                .push(j);
+            continue;
+        }
 
         // Entries whose hosts match this rule's host, found through the index.
         let mut candidates: Vec<usize> = if host.starts_with('*') {
@@ -250,71 +257,96 @@ fn destination_rules(
                 if let Some((mode @ (TlsMode::Simple | TlsMode::Mutual), path)) =
                     tls_mode_path(dr, number)
                 {
-                    out.push(d, Severity::Warning, "DOUBLE-TLS", &path, format!(
+                    out.push_related(d, Severity::Warning, "DOUBLE-TLS", &path, format!(
                         "{mode} TLS origination on port {number}, which {} declares as {proto}: the app already sends TLS there, so it would be encrypted twice; declare the port as HTTP (with targetPort) to originate, or drop tls here to pass through",
                         named(s)
-                    ));
+                    ), &[(s, "metadata.name")]);
                 }
             }
             // exportTo that hides this DR from the namespace of the entry it configures.
             let se_ns = namespace(&s.id);
             if !vd.contains(se_ns) && !dr.spec.export_to.is_empty() {
-                out.push(d, Severity::Warning, "EXPORT-HIDDEN", "spec.exportTo", format!(
+                out.push_related(d, Severity::Warning, "EXPORT-HIDDEN", "spec.exportTo", format!(
                     "exportTo hides this DestinationRule from namespace {se_ns}, where {} lives; workloads there will not use it",
                     named(s)
-                ));
+                ), &[(s, "metadata.name")]);
             }
         }
 
-        // Two rules for the same host (and subset), found through the index.
-        let same = rules_by_host
-            .entry((dr_ns.to_string(), host.to_ascii_lowercase()))
-            .or_default();
-        let earlier = same.clone();
-        same.push(j);
-        for k in earlier {
-            let (e, other) = drs[k];
-            if host.is_empty() {
-                continue;
-            }
-            let sel = |x: &DestinationRule| {
-                x.spec
-                    .workload_selector
-                    .as_ref()
-                    .map(|s| s.match_labels.clone())
-            };
-            if sel(dr) != sel(other)
-                || !Visibility::of(&other.spec.export_to, namespace(&e.id)).overlaps(&vd)
-            {
-                continue;
-            }
-            let shared: Vec<&str> = dr
-                .spec
-                .subsets
-                .iter()
-                .filter_map(|s| s.name.as_deref())
-                .filter(|n| {
-                    other
-                        .spec
-                        .subsets
-                        .iter()
-                        .any(|o| o.name.as_deref() == Some(*n))
-                })
-                .collect();
-            let extra = if shared.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; both define subset {}, and only the first definition is used",
-                    shared.join(", ")
-                )
-            };
-            out.push(d, Severity::Warning, "DUPLICATE-DR", "spec.host", format!(
-                "{} also configures host {host}: Istio merges them and keeps only the first one's top-level trafficPolicy{extra}",
-                named(e)
-            ));
-        }
+        // Rules for the same host (and subset) before this one, found through
+        // the index: one finding naming the rule whose policy wins.
+        let key = (dr_ns.to_string(), host.to_ascii_lowercase());
+        let earlier: Vec<usize> = rules_by_host
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&k| {
+                let (e, other) = drs[k];
+                let sel = |x: &DestinationRule| {
+                    x.spec
+                        .workload_selector
+                        .as_ref()
+                        .map(|s| s.match_labels.clone())
+                };
+                !host.is_empty()
+                    && sel(dr) == sel(other)
+                    && Visibility::of(&other.spec.export_to, namespace(&e.id)).overlaps(&vd)
+            })
+            .collect();
+        rules_by_host.entry(key).or_default().push(j);
+        duplicate_rule(d, dr, host, &earlier, drs, out);
     }
+}
+
+/// DUPLICATE-DR: `dr` configures a host that the rules at `earlier` (in file
+/// order) configure too.
+fn duplicate_rule(
+    d: &Entry,
+    dr: &DestinationRule,
+    host: &str,
+    earlier: &[usize],
+    drs: &[(&Entry, &DestinationRule)],
+    out: &mut Out,
+) {
+    let Some(&first) = earlier.first() else {
+        return;
+    };
+    let mut shared: Vec<&str> = dr
+        .spec
+        .subsets
+        .iter()
+        .filter_map(|s| s.name.as_deref())
+        .filter(|n| {
+            earlier.iter().any(|&k| {
+                drs[k]
+                    .1
+                    .spec
+                    .subsets
+                    .iter()
+                    .any(|o| o.name.as_deref() == Some(*n))
+            })
+        })
+        .collect();
+    shared.dedup();
+    let extra = if shared.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; both define subset {}, and only the first definition is used",
+            shared.join(", ")
+        )
+    };
+    let more = match earlier.len() - 1 {
+        0 => String::new(),
+        1 => " (as does 1 more DestinationRule)".to_string(),
+        n => format!(" (as do {n} more DestinationRules)"),
+    };
+    let e = drs[first].0;
+    out.push_related(d, Severity::Warning, "DUPLICATE-DR", "spec.host", format!(
+        "{} also configures host {host}{more}: Istio merges them and keeps only the first one's top-level trafficPolicy{extra}",
+        named(e)
+    ), &[(e, "metadata.name")]);
 }
 
 /// Ports commonly served over TLS: plaintext HTTP sent there fails or leaks.

@@ -30,11 +30,12 @@ mod virtual_service;
 
 pub use diagnostic::*;
 pub use mesh::{MeshConfig, OutboundPolicy};
-pub use scope::{PositionCache, Relation, hosts_match, relation_keys};
+pub use scope::{Key, PositionCache, Relation, hosts_match, relation_keys, renumbered};
 pub use version::IstioVersion;
 
 use crate::model::Resource;
 use crate::yaml::{LoadErrorClass, Workspace};
+use std::collections::HashSet;
 
 /// What to check against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -246,25 +247,78 @@ pub fn cross_resource(
 }
 
 /// [`cross_resource`] judged among the objects at `only` (all when `None`). The
-/// findings of an object equal the whole workspace's when `only` holds every
-/// object sharing a [`relation_keys`] key with it.
+/// pairwise findings of an object equal the whole workspace's when `only` holds
+/// every object related to it through a [`relation_keys`] key; the chain
+/// findings are [`chain_findings`]'s.
 pub fn cross_resource_among(
     workspace: &Workspace,
     mesh: &MeshConfig,
     positions: &mut PositionCache,
-    only: Option<&std::collections::HashSet<Site>>,
+    only: Option<&HashSet<Site>>,
 ) -> Vec<Located> {
-    let mut entries = scope::entries(workspace);
-    if let Some(only) = only {
-        entries.retain(|e| only.contains(&e.site));
-    }
-    let mut istio = scope::Out::new(workspace, positions, Source::IstioAnalyzer);
+    let mut found = pairwise_among(workspace, mesh, positions, only, None);
+    found.extend(
+        chain_findings(workspace, positions, only, None)
+            .into_iter()
+            .map(|(_, l)| l),
+    );
+    found
+}
+
+/// Istio's analyzers and egress-studio's pairwise checks (every check but the
+/// egress-gateway chain's) among the objects at `only` (all when `None`), kept
+/// for the objects at `focus` (all when `None`).
+pub fn pairwise_among(
+    workspace: &Workspace,
+    mesh: &MeshConfig,
+    positions: &mut PositionCache,
+    only: Option<&HashSet<Site>>,
+    focus: Option<&HashSet<Site>>,
+) -> Vec<Located> {
+    let entries = scope::entries_at(workspace, only);
+    let mut istio = scope::Out::new(workspace, positions, Source::IstioAnalyzer).focused(focus);
     analyzers::run(&entries, mesh, &mut istio);
     let mut found = istio.found;
-    let mut own = scope::Out::new(workspace, positions, Source::EgressStudio);
+    let mut own = scope::Out::new(workspace, positions, Source::EgressStudio).focused(focus);
     cross::run(&entries, &mut own);
-    chain::run(&entries, &mut own);
     found.extend(own.found);
+    unsuppressed(&entries, found)
+}
+
+/// The egress-gateway chain findings, each with the unit that found it: the
+/// VirtualService whose chain it judges, or the bound Gateway judged alone.
+/// Pieces are looked up among the objects at `context` (all when `None`); only
+/// the units at `units` are judged (all when `None`).
+pub fn chain_findings(
+    workspace: &Workspace,
+    positions: &mut PositionCache,
+    context: Option<&HashSet<Site>>,
+    units: Option<&HashSet<Site>>,
+) -> Vec<(Site, Located)> {
+    let entries = scope::entries_at(workspace, context);
+    let mut own = scope::Out::new(workspace, positions, Source::EgressStudio);
+    let by = chain::run(&entries, &mut own, units);
+    let kept: HashSet<usize> = unsuppressed_indexes(&entries, &own.found);
+    by.into_iter()
+        .zip(own.found)
+        .enumerate()
+        .filter(|(i, _)| kept.contains(i))
+        .map(|(_, pair)| pair)
+        .collect()
+}
+
+/// `found` without what `galley.istio.io/analyze-suppress` suppresses.
+fn unsuppressed(entries: &[scope::Entry], found: Vec<Located>) -> Vec<Located> {
+    let kept = unsuppressed_indexes(entries, &found);
+    found
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| kept.contains(i))
+        .map(|(_, l)| l)
+        .collect()
+}
+
+fn unsuppressed_indexes(entries: &[scope::Entry], found: &[Located]) -> HashSet<usize> {
     let suppressed: std::collections::HashMap<Site, Vec<String>> = entries
         .iter()
         .filter_map(|e| {
@@ -275,9 +329,9 @@ pub fn cross_resource_among(
             ))
         })
         .collect();
-    found
-        .into_iter()
-        .filter(|d| {
+    (0..found.len())
+        .filter(|i| {
+            let d = &found[*i];
             !suppressed
                 .get(&d.at)
                 .is_some_and(|codes| codes.contains(&d.diagnostic.code))

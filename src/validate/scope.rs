@@ -36,8 +36,15 @@ pub struct Entry<'a> {
     pub resource: &'a Resource,
 }
 
+/// `message` with the place [`Entry::named`] quoted for a document of `path`
+/// that moved from line `old` to line `new`.
+pub fn renumbered(message: &str, path: &str, old: usize, new: usize) -> String {
+    message.replace(&format!(" ({path}:{old})"), &format!(" ({path}:{new})"))
+}
+
 impl Entry<'_> {
-    /// `Kind ns/name (file:line)`, for messages that point at another resource.
+    /// `Kind ns/name (file:line)`, for messages that point at another resource
+    /// ([`renumbered`] follows the line when the document moves).
     pub fn named(&self) -> String {
         format!(
             "{} {}/{} ({}:{})",
@@ -91,6 +98,18 @@ pub fn entries(ws: &Workspace) -> Vec<Entry<'_>> {
                 });
             }
         }
+    }
+    out
+}
+
+/// The objects of the workspace at `only` (all when `None`), in workspace order.
+pub fn entries_at<'w>(
+    ws: &'w Workspace,
+    only: Option<&std::collections::HashSet<Site>>,
+) -> Vec<Entry<'w>> {
+    let mut out = entries(ws);
+    if let Some(only) = only {
+        out.retain(|e| only.contains(&e.site));
     }
     out
 }
@@ -192,21 +211,35 @@ pub fn fqdn(namespace: &str, host: &str, suffix: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Relation {
     /// Its findings depend only on objects sharing one of these keys (and it
-    /// affects only theirs): hosts, in-cluster FQDNs, TCP ports without addresses.
-    Keys(Vec<String>),
+    /// affects only theirs): hosts, in-cluster FQDNs, TCP ports without
+    /// addresses, Gateway and Secret names.
+    Keys(Vec<Key>),
     /// It can relate to any object (a wildcard host, a Pod or Node): analysis
     /// must look at the whole workspace.
     Global,
 }
 
+/// One relation key and how the object holds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub name: String,
+    /// True when the object only refers to what the key names (a route's
+    /// destination, a Gateway or Secret it names). Two objects that both only
+    /// refer to the same thing do not relate through it: no check compares two
+    /// routes because they send to the same host, only each route with what
+    /// declares that host.
+    pub refers: bool,
+}
+
 /// The relation keys of an object: every cross-resource check relates two
-/// objects only when they share one (a host, its FQDN, or a TCP port without
-/// addresses), so an edit needs re-judging only among the objects that share a
-/// key with the edited one. `suffix` is `svc.<cluster domain>`.
+/// objects only when they share one (a host, its FQDN, a TCP port without
+/// addresses, a Gateway or Secret) and at least one of them declares it, so an
+/// edit needs re-judging only among the objects related to the edited one.
+/// `suffix` is `svc.<cluster domain>`.
 pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Relation {
-    let mut keys = Vec::new();
-    let mut extra: Vec<String> = Vec::new();
-    let mut host = |h: &str| {
+    let mut declares: Vec<String> = Vec::new();
+    let mut refers: Vec<String> = Vec::new();
+    let host = |keys: &mut Vec<String>, h: &str| {
         keys.push(format!("h:{}", h.to_ascii_lowercase()));
         let full = fqdn(namespace, h, suffix);
         if full != h {
@@ -218,12 +251,12 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
             if se.spec.hosts().iter().any(|h| h.starts_with('*')) {
                 return Relation::Global;
             }
-            se.spec.hosts().iter().for_each(|h| host(h));
+            se.spec.hosts().iter().for_each(|h| host(&mut declares, h));
             if se.spec.addresses.is_empty() {
                 for p in &se.spec.ports {
                     let proto = p.protocol.as_deref().unwrap_or("");
                     if proto.is_empty() || proto.eq_ignore_ascii_case("TCP") {
-                        keys.push(format!("p:{}", p.number.unwrap_or(0)));
+                        declares.push(format!("p:{}", p.number.unwrap_or(0)));
                     }
                 }
             }
@@ -233,9 +266,9 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
             if h.starts_with('*') {
                 return Relation::Global;
             }
-            host(h);
+            host(&mut declares, h);
             for c in super::chain::credential_names(dr) {
-                extra.push(format!("s:{c}"));
+                refers.push(format!("s:{c}"));
             }
         }
         Resource::Other(o)
@@ -243,23 +276,25 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
         {
             return Relation::Global;
         }
-        Resource::Other(o) if o.api_version == "v1" && o.kind == "Service" => host(&o.name),
+        Resource::Other(o) if o.api_version == "v1" && o.kind == "Service" => {
+            host(&mut declares, &o.name)
+        }
         Resource::Other(o) if o.api_version == "v1" && o.kind == "Secret" => {
-            extra.push(format!("s:{}", o.name));
+            declares.push(format!("s:{}", o.name));
         }
         Resource::Other(o) => match o.chain_view() {
             Some(Ok(crate::model::ChainResource::Gateway(g))) => {
-                extra.push(format!("g:{namespace}/{}", o.name));
+                declares.push(format!("g:{namespace}/{}", o.name));
                 for (_, s) in g.spec.servers() {
                     for h in &s.hosts {
                         let name = h.split_once('/').map_or(h.as_str(), |x| x.1);
                         if name.starts_with('*') {
                             return Relation::Global;
                         }
-                        host(name);
+                        host(&mut declares, name);
                     }
                     if let Some(c) = s.tls.as_ref().and_then(|t| t.credential_name.as_deref()) {
-                        extra.push(format!("s:{c}"));
+                        refers.push(format!("s:{c}"));
                     }
                 }
             }
@@ -280,19 +315,35 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
                 {
                     return Relation::Global;
                 }
-                v.spec.hosts.iter().chain(&dests).for_each(|h| host(h));
+                v.spec.hosts.iter().for_each(|h| host(&mut declares, h));
+                dests.iter().for_each(|h| host(&mut refers, h));
                 for g in &v.spec.gateways {
                     if g != "mesh" {
-                        extra.push(format!("g:{}", super::chain::resolve_gateway(g, namespace)));
+                        refers.push(format!("g:{}", super::chain::resolve_gateway(g, namespace)));
                     }
                 }
             }
             _ => {}
         },
     }
-    keys.extend(extra);
+    let mut keys: Vec<Key> = declares
+        .into_iter()
+        .map(|name| Key {
+            name,
+            refers: false,
+        })
+        .collect();
     keys.sort();
     keys.dedup();
+    let declared = |n: &String| keys.binary_search_by(|k| k.name.cmp(n)).is_ok();
+    let mut only_refers: Vec<Key> = refers
+        .into_iter()
+        .filter(|n| !declared(n))
+        .map(|name| Key { name, refers: true })
+        .collect();
+    only_refers.sort();
+    only_refers.dedup();
+    keys.extend(only_refers);
     Relation::Keys(keys)
 }
 
@@ -302,6 +353,8 @@ pub struct Out<'w, 'c> {
     positions: &'c mut PositionCache,
     pub found: Vec<Located>,
     pub source: Source,
+    /// Only findings at these objects are kept (all when `None`).
+    focus: Option<&'c std::collections::HashSet<Site>>,
 }
 
 impl<'w, 'c> Out<'w, 'c> {
@@ -311,7 +364,19 @@ impl<'w, 'c> Out<'w, 'c> {
             positions,
             found: Vec::new(),
             source,
+            focus: None,
         }
+    }
+
+    /// Keeps only findings at the objects at `focus` (all when `None`).
+    pub fn focused(mut self, focus: Option<&'c std::collections::HashSet<Site>>) -> Self {
+        self.focus = focus;
+        self
+    }
+
+    /// True when a finding at `e` is kept: checks skip the work of one that is not.
+    pub fn wants(&self, e: &Entry) -> bool {
+        self.focus.is_none_or(|f| f.contains(&e.site))
     }
 
     pub fn push(
@@ -352,6 +417,9 @@ impl<'w, 'c> Out<'w, 'c> {
         message: String,
         related: &[(&Entry, &str)],
     ) {
+        if !self.wants(at) {
+            return;
+        }
         let (line, column) = self.position(at, path);
         let related = related
             .iter()

@@ -98,7 +98,8 @@ impl Item {
         matches!(self.kind.as_str(), "ServiceEntry" | "DestinationRule")
             && self
                 .api_version
-                .starts_with(&format!("{}/", crate::model::ISTIO_NETWORKING_GROUP))
+                .strip_prefix(crate::model::ISTIO_NETWORKING_GROUP)
+                .is_some_and(|version| version.starts_with('/'))
     }
 }
 

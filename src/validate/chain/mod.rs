@@ -77,11 +77,24 @@ impl<'a> Pieces<'a> {
         p
     }
 
-    /// The Gateway a reference resolves to (`resolveGatewayName`).
-    pub fn gateway(&self, resolved: &str) -> Option<&(&'a Entry<'a>, Gateway)> {
-        self.gateways
-            .iter()
-            .find(|(e, _)| format!("{}/{}", e.id.namespace, e.id.name) == resolved)
+    /// The Gateway a reference from `file` resolves to (`resolveGatewayName`).
+    /// Two loaded Gateways with one namespace and name are two versions of one
+    /// object: the one in the referring file wins, else the last loaded, as
+    /// `kubectl apply` of the files in order would leave it.
+    pub fn gateway(&self, resolved: &str, file: usize) -> Option<&(&'a Entry<'a>, Gateway)> {
+        let mut named = self.gateways.iter().filter(|(e, _)| {
+            let (ns, name) = resolved.split_once('/').unwrap_or(("", resolved));
+            e.id.namespace == ns && e.id.name == name
+        });
+        let mut last = None;
+        let mut in_file = None;
+        for g in named.by_ref() {
+            if g.0.site.file == file {
+                in_file = Some(g);
+            }
+            last = Some(g);
+        }
+        in_file.or(last)
     }
 }
 
@@ -231,13 +244,19 @@ pub fn service_namespace(host: &str) -> Option<&str> {
     (parts.next() == Some("svc")).then_some(ns)
 }
 
-/// Runs every chain check over `entries`.
-pub fn run(entries: &[Entry], out: &mut super::scope::Out) {
+/// Runs the chain checks of the units at `units` (all when `None`) over
+/// `entries`: each VirtualService's chain, and each bound Gateway alone. Returns
+/// the unit of each finding it pushed, in order.
+pub fn run(
+    entries: &[Entry],
+    out: &mut super::scope::Out,
+    units: Option<&std::collections::HashSet<crate::validate::Site>>,
+) -> Vec<crate::validate::Site> {
     let pieces = Pieces::of(entries);
     if pieces.gateways.is_empty() && pieces.virtual_services.is_empty() {
-        return;
+        return Vec::new();
     }
-    rules::run(&pieces, &ChainSettings::default(), out);
+    rules::run(&pieces, &ChainSettings::default(), out, units)
 }
 
 /// The `credentialName`s a DestinationRule names (top level, port level, subsets).
@@ -328,7 +347,7 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
         let Some((_, gw)) = c.gateways.first() else {
             continue;
         };
-        let bound = pieces.gateway(gw);
+        let bound = pieces.gateway(gw, e.site.file);
         let mut ports = Vec::new();
         for h1 in c.to_gateway.iter().filter(|h| h.on_mesh) {
             let gateway_port = h1.destination.port();

@@ -11,21 +11,33 @@ use crate::model::{
 };
 use crate::validate::blocks::Protocol;
 
-pub fn run(p: &Pieces, s: &ChainSettings, out: &mut Out) {
+pub fn run(
+    p: &Pieces,
+    s: &ChainSettings,
+    out: &mut Out,
+    units: Option<&std::collections::HashSet<crate::validate::Site>>,
+) -> Vec<crate::validate::Site> {
+    let judged = |e: &Entry| units.is_none_or(|u| u.contains(&e.site));
+    let mut by = Vec::new();
     let mut bound: Vec<String> = Vec::new();
     for (e, vs) in &p.virtual_services {
         let Some(c) = Chain::of(e, vs) else { continue };
-        binding(p, &c, out);
-        gateway_hop(p, &c, out);
-        super::external::external_hop(p, &c, s, out);
         bound.extend(c.gateways.iter().map(|(_, g)| g.clone()));
+        if judged(e) {
+            binding(p, &c, out);
+            gateway_hop(p, &c, out);
+            super::external::external_hop(p, &c, s, out);
+            by.resize(out.found.len(), e.site);
+        }
     }
     for (e, g) in &p.gateways {
         let name = format!("{}/{}", e.id.namespace, e.id.name);
-        if bound.contains(&name) {
+        if bound.contains(&name) && judged(e) {
             super::external::gateway_alone(p, e, g, s, out);
+            by.resize(out.found.len(), e.site);
         }
     }
+    by
 }
 
 pub(super) fn push(
@@ -44,7 +56,7 @@ pub(super) fn push(
 pub(super) fn bound<'p, 'a>(p: &'p Pieces<'a>, c: &Chain) -> Vec<&'p (&'a Entry<'a>, Gateway)> {
     c.gateways
         .iter()
-        .filter_map(|(_, g)| p.gateway(g))
+        .filter_map(|(_, g)| p.gateway(g, c.entry.site.file))
         .collect()
 }
 
@@ -56,7 +68,7 @@ fn binding(p: &Pieces, c: &Chain, out: &mut Out) {
         && !c.mesh
         && let Some(h) = c.to_gateway.first()
     {
-        let gw = p.gateway(&c.gateways[0].1).map(|g| g.0);
+        let gw = p.gateway(&c.gateways[0].1, e.site.file).map(|g| g.0);
         push(
             out,
             e,
@@ -124,7 +136,7 @@ fn binding(p: &Pieces, c: &Chain, out: &mut Out) {
     }
     for (gi, resolved) in &c.gateways {
         let gp = format!("spec.gateways[{gi}]");
-        let Some((ge, gw)) = p.gateway(resolved) else {
+        let Some((ge, gw)) = p.gateway(resolved, e.site.file) else {
             push(
                 out,
                 e,
