@@ -195,3 +195,66 @@ fn corpus_egress_gateway_tasks_draw_two_hops() {
         }
     }
 }
+
+#[test]
+fn a_port_the_chain_does_not_route_goes_straight_to_the_host_below_the_gateway() {
+    // Istio's TLS origination at the egress gateway: the ServiceEntry declares
+    // ports 80 and 443, the VirtualService sends only port 80 to the gateway.
+    let dir = common::corpus_dir().join("istio.io");
+    let texts: Vec<String> = [
+        "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_1.yaml",
+        "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_3.yaml",
+        "egress-gateway-tls-origination--perform_tls_origination_with_an_egress_gateway_4.yaml",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+    .collect();
+    let ws = workspace(&texts);
+    let (graph, shapes) = graph_and_shapes(&ws);
+    let route = graph
+        .routes()
+        .find(|r| r.gateway_hop.is_some())
+        .expect("a route through the gateway");
+    let p80 = route.listeners.iter().find(|l| l.port == 80).unwrap();
+    let p443 = route.listeners.iter().find(|l| l.port == 443).unwrap();
+    assert!(p80.to_gateway.is_some());
+    assert!(p443.to_gateway.is_none(), "port 443 is not routed to the gateway");
+    assert!(
+        !p443.wire.full.contains("gateway"),
+        "port 443 is the sidecar's own hop: {}",
+        p443.wire.full
+    );
+    // The gateway node ends above the 443 row, and that row's edge starts at the card.
+    let gateway = shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Node {
+                kind: NodeKind::Gateway,
+                rect,
+                ..
+            } => Some(*rect),
+            _ => None,
+        })
+        .unwrap();
+    let card_right = shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Node {
+                kind: NodeKind::ServiceEntry,
+                rect,
+                ..
+            } => Some(rect.x + rect.w),
+            _ => None,
+        })
+        .unwrap();
+    let row = diagram::layout::row_y(gateway.y, 1);
+    assert!(gateway.y + gateway.h < row, "{gateway:?} covers row {row}");
+    assert!(
+        shapes.iter().any(|s| matches!(
+            s,
+            Shape::Edge { from, to, .. }
+                if from.1 == row && from.0 == card_right && to.0 > gateway.x + gateway.w
+        )),
+        "no edge from the card straight past the gateway on row {row}"
+    );
+}

@@ -301,6 +301,12 @@ fn split_host(host: &str, max_w: f32) -> Option<(String, String)> {
     Some((host[..cut].to_string(), host[cut..].to_string()))
 }
 
+/// True when a port's traffic goes through the route's egress gateway: every
+/// port when the gateway is known only by host, else the ports its chain routes.
+fn through_gateway(route: &Route, l: &crate::diagram::graph::Listener) -> bool {
+    route.gateway_hop.is_none() || l.to_gateway.is_some()
+}
+
 /// Hop 1, sidecar -> egress gateway, in its security colour; a chain with a
 /// broken link (an EG finding) is drawn as an edge with a gap, in the error tone.
 fn hop_to_gateway(
@@ -374,7 +380,9 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
             severity_tone(route.rule_severity)
         };
         let mut start = card_right;
-        if let (Some(gw), Some(_)) = (c.gateway, &route.gateway) {
+        if let (Some(gw), Some(_)) = (c.gateway, &route.gateway)
+            && through_gateway(route, l)
+        {
             hop_to_gateway(route, l, (card_right, gw.0), ry, out, classes);
             start = Columns::right(gw);
         }
@@ -421,7 +429,16 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
         let site = hop
             .map(|h| h.site.unwrap_or(h.virtual_service))
             .unwrap_or(route.site);
-        out.push(node(
+        // As tall as the rows it carries (they come first), so the ports the
+        // chain does not route pass below it, straight to the host.
+        let carried = route
+            .listeners
+            .iter()
+            .take(shown)
+            .filter(|l| through_gateway(route, l))
+            .count();
+        let rows_high = carried.max(lines.len()).min(ROWS);
+        let mut gateway = node(
             gw,
             y,
             NodeKind::Gateway,
@@ -429,7 +446,11 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
             lines,
             (outline, Some(site)),
             detail.join("\n"),
-        ));
+        );
+        if let Shape::Node { rect, .. } = &mut gateway {
+            rect.h = TITLE_H + rows_high as f32 * ROW_H + 6.0;
+        }
+        out.push(gateway);
     }
     out.push(host_node(c, route, y));
 }

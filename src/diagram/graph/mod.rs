@@ -296,7 +296,9 @@ fn route_of(
                     number,
                     upstream,
                     rule,
-                    gateway.is_some(),
+                    // Through the gateway only the ports the chain routes there;
+                    // without a chain, a gateway that carries the host.
+                    hops.is_some() || (summary.is_none() && gateway.is_some()),
                 )
             };
             Listener {
@@ -317,7 +319,14 @@ fn route_of(
     // A card shows only its first few ports: the ones a reviewer must see come
     // first (plaintext leaving the mesh, double TLS, unverified TLS), so a
     // collapsed "… N more" never hides them; port order is kept otherwise.
-    listeners.sort_by_key(|l| !l.wire.class.is_warning());
+    // With a chain, the ports it routes through the gateway come first, so the
+    // gateway node covers them and the others pass below it to the host.
+    listeners.sort_by_key(|l| {
+        (
+            summary.is_some() && l.to_gateway.is_none(),
+            !l.wire.class.is_warning(),
+        )
+    });
     let mut endpoints: Vec<String> = se
         .spec
         .endpoints()
