@@ -218,7 +218,10 @@ fn a_port_the_chain_does_not_route_goes_straight_to_the_host_below_the_gateway()
     let p80 = route.listeners.iter().find(|l| l.port == 80).unwrap();
     let p443 = route.listeners.iter().find(|l| l.port == 443).unwrap();
     assert!(p80.to_gateway.is_some());
-    assert!(p443.to_gateway.is_none(), "port 443 is not routed to the gateway");
+    assert!(
+        p443.to_gateway.is_none(),
+        "port 443 is not routed to the gateway"
+    );
     assert!(
         !p443.wire.full.contains("gateway"),
         "port 443 is the sidecar's own hop: {}",

@@ -168,7 +168,14 @@ impl EgressStudio {
             })
             .collect();
         let concrete = Some(self.probe.wildcard_host.trim()).filter(|s| !s.is_empty());
-        targets::for_service_entry(se, &rules, &self.path_map(), concrete)
+        let paths = self.path_map();
+        crate::probe::gateway_hop::apply(
+            &crate::validate::chain::summaries(&self.session.workspace),
+            se,
+            &rules,
+            &paths,
+            targets::for_service_entry(se, &rules, &paths, concrete),
+        )
     }
 
     pub(super) fn drain_probe_events(&mut self) {

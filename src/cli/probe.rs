@@ -128,14 +128,21 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
             _ => None,
         })
         .collect();
+    let chains = crate::validate::chain::summaries(&workspace);
     for r in workspace.resources() {
         if let crate::model::Resource::ServiceEntry(se) = r.resource {
-            let mut t = targets::for_service_entry_from(
+            let mut t = crate::probe::gateway_hop::apply(
+                &chains,
                 se,
                 &rules,
                 &paths,
-                args.wildcard_host.as_deref(),
-                args.from_namespace.as_deref(),
+                targets::for_service_entry_from(
+                    se,
+                    &rules,
+                    &paths,
+                    args.wildcard_host.as_deref(),
+                    args.from_namespace.as_deref(),
+                ),
             );
             if t.is_empty()
                 && se.spec.hosts().iter().any(|h| h.starts_with('*'))

@@ -9,6 +9,7 @@
 
 pub mod addresses;
 pub mod dns;
+pub mod gateway_hop;
 pub mod http;
 pub mod limits;
 pub mod problem;
@@ -57,6 +58,18 @@ impl ProbeMode {
             ProbeMode::Passthrough => "TLS from the app, passed through",
             ProbeMode::Simple => "TLS originated by the sidecar, SIMPLE",
             ProbeMode::Mutual => "mutual TLS originated by the sidecar, MUTUAL",
+        }
+    }
+
+    /// [`ProbeMode::words`] for the proxy that originates: the sidecar, or an
+    /// egress gateway on its hop.
+    pub fn words_for(self, by_gateway: bool) -> &'static str {
+        match self {
+            ProbeMode::Simple if by_gateway => "TLS originated by the egress gateway, SIMPLE",
+            ProbeMode::Mutual if by_gateway => {
+                "mutual TLS originated by the egress gateway, MUTUAL"
+            }
+            _ => self.words(),
         }
     }
 }
@@ -112,6 +125,9 @@ pub struct Target {
     pub policy: Vec<String>,
     /// Send one HTTP request after connecting (HTTP ports, or `--http`).
     pub http: Option<String>,
+    /// True for an egress gateway's hop: the gateway, not the sidecar,
+    /// originates the TLS ([`gateway_hop`]).
+    pub by_gateway: bool,
 }
 
 impl Target {

@@ -43,6 +43,8 @@ pub struct TargetInfo {
     pub origin: String,
     /// Which resource and field decided the TLS the sidecar uses, in order.
     pub policy: Vec<String>,
+    /// True for an egress gateway's hop (the gateway originates the TLS).
+    pub by_gateway: bool,
 }
 
 impl ProbeReport {
@@ -55,6 +57,7 @@ impl ProbeReport {
                 mode: t.mode,
                 origin: t.origin.clone(),
                 policy: t.policy.clone(),
+                by_gateway: t.by_gateway,
             },
             dns: DnsReport::default(),
             tcp: Vec::new(),

@@ -176,6 +176,7 @@ pub fn for_service_entry_from(
                     service_port: u16::try_from(number).unwrap_or(dial_port),
                     policy: policy.clone(),
                     http: http.clone(),
+                    by_gateway: false,
                 });
             }
         }
@@ -184,7 +185,7 @@ pub fn for_service_entry_from(
 }
 
 /// The local TLS settings of a rule's TLS block (sidecar paths mapped to local files).
-fn settings_of(
+pub(super) fn settings_of(
     t: &ClientTlsSettings,
     se: &ServiceEntry,
     mode: ProbeMode,
@@ -260,7 +261,8 @@ fn endpoints(se: &ServiceEntry, dial_host: &str) -> Vec<(String, Vec<IpAddr>)> {
     out
 }
 
-/// Targets of every ServiceEntry in the workspace.
+/// Targets of every ServiceEntry in the workspace (a port that leaves through a
+/// TLS-originating egress gateway is the gateway's hop: [`super::gateway_hop`]).
 pub fn for_workspace(ws: &Workspace, paths: &PathMap) -> Vec<Target> {
     let resources: Vec<&Resource> = ws.resources().map(|r| r.resource).collect();
     let rules: Vec<&DestinationRule> = resources
@@ -270,10 +272,17 @@ pub fn for_workspace(ws: &Workspace, paths: &PathMap) -> Vec<Target> {
             _ => None,
         })
         .collect();
+    let chains = crate::validate::chain::summaries(ws);
     resources
         .iter()
         .filter_map(|r| match r {
-            Resource::ServiceEntry(se) => Some(for_service_entry(se, &rules, paths, None)),
+            Resource::ServiceEntry(se) => Some(super::gateway_hop::apply(
+                &chains,
+                se,
+                &rules,
+                paths,
+                for_service_entry(se, &rules, paths, None),
+            )),
             _ => None,
         })
         .flatten()

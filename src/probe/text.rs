@@ -45,7 +45,7 @@ impl ProbeReport {
         format!(
             "{verdict} {host}:{}: {} — {} — {} ms",
             t.port,
-            t.mode.words(),
+            t.mode.words_for(t.by_gateway),
             t.origin,
             self.elapsed_ms
         )

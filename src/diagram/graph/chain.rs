@@ -89,14 +89,9 @@ impl Chains {
     }
 }
 
-/// The hops of the client port `port` (the first hop of a chain that matches
-/// no port stands for every port).
+/// The hops of the client port `port` (see [`ChainSummary::hops_for`]).
 pub fn hops_for(chain: &ChainSummary, port: u32) -> Option<&PortHops> {
-    chain
-        .ports
-        .iter()
-        .find(|p| p.client_port == Some(port))
-        .or_else(|| chain.ports.iter().find(|p| p.client_port.is_none()))
+    chain.hops_for(port)
 }
 
 /// Hop 1, sidecar → egress gateway, from the gateway server it reaches.

@@ -209,13 +209,29 @@ fn client_identity(
     match (&target.tls.client_certificate, &target.tls.private_key) {
         (Some(c), Some(k)) if !c.is_file() || !k.is_file() => {
             let missing = if c.is_file() { k } else { c };
+            let proxy = if target.by_gateway {
+                "egress gateway"
+            } else {
+                "sidecar"
+            };
+            // An unmapped credentialName reads as `credential:NAME/cert`.
+            let secret = missing
+                .to_str()
+                .and_then(|p| p.strip_prefix("credential:"))
+                .and_then(|p| p.split('/').next());
+            let fix = match secret {
+                Some(name) => format!(
+                    "give the probe the Secret's files with --map credential:{name}=DIR (a folder holding cert, key and cacert)"
+                ),
+                None => "map the sidecar's certificate folder to a local copy with --map SIDECAR=LOCAL (e.g. --map /etc/certs=./certs)".to_string(),
+            };
             Err(Problem::new(
                 ProblemClass::LocalFileUnreadable,
                 format!(
-                    "{} is not readable on this machine, so the probe cannot present the client certificate the sidecar would",
+                    "{} is not readable on this machine, so the probe cannot present the client certificate the {proxy} would",
                     missing.display()
                 ),
-                "map the sidecar's certificate folder to a local copy with --map SIDECAR=LOCAL (e.g. --map /etc/certs=./certs)",
+                fix,
             ))
         }
         (Some(c), Some(k)) => load_identity(c, k, provider).map(Some).map_err(|e| {

@@ -326,6 +326,26 @@ pub struct ChainSummary {
     pub ports: Vec<PortHops>,
 }
 
+impl ChainSummary {
+    /// The hops of the client port `port` (the first hop of a chain that
+    /// matches no port stands for every port).
+    pub fn hops_for(&self, port: u32) -> Option<&PortHops> {
+        self.ports
+            .iter()
+            .find(|p| p.client_port == Some(port))
+            .or_else(|| self.ports.iter().find(|p| p.client_port.is_none()))
+    }
+
+    /// The chain carrying one of `hosts`, among `chains`.
+    pub fn for_hosts<'c>(chains: &'c [ChainSummary], hosts: &[String]) -> Option<&'c ChainSummary> {
+        chains.iter().find(|c| {
+            c.hosts
+                .iter()
+                .any(|h| hosts.iter().any(|x| x.eq_ignore_ascii_case(h)))
+        })
+    }
+}
+
 /// Both hops of one client port.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortHops {
