@@ -122,6 +122,7 @@ impl EgressStudio {
                 super::Command::NewServiceEntry,
                 super::Command::NewDestinationRule,
                 super::Command::NewFromRecipe,
+                super::Command::NewGatewayChain,
             ] {
                 if ui.button(cmd.label()).clicked() {
                     chosen = Some(cmd);

@@ -325,6 +325,7 @@ impl EgressStudio {
             Some(o) => format!("outboundTrafficPolicy from {o}"),
             None => "No mesh config among the open files: Istio's defaults apply".to_string(),
         });
+        self.chain_line(ui);
         if self.route_as_text {
             route::route_ui(self, ui);
             return;

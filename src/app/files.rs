@@ -289,6 +289,7 @@ impl EgressStudio {
         egui::Modal::new(egui::Id::unique("dialog")).show(ctx, |ui| {
             ui.set_min_width(420.0);
             match &mut dialog {
+                Dialog::GatewayChain(form) => keep = self.gateway_chain_ui(ui, form, enter, first),
                 Dialog::Open { path, note } | Dialog::OpenFolder { path, note } => {
                     let folder = kind
                         == std::mem::discriminant(&Dialog::OpenFolder {

@@ -90,6 +90,7 @@ impl EgressStudio {
             Command::Redo => self.redo(),
             Command::Filter => self.focus_filter = true,
             Command::NewFromRecipe => self.dialog = Some(self.recipe_dialog()),
+            Command::NewGatewayChain => self.dialog = Some(self.gateway_chain_dialog()),
             Command::NewServiceEntry => self.new_service_entry(),
             Command::NewDestinationRule => self.new_destination_rule(),
             Command::AddDestinationRule => self.add_destination_rule_for_selected(),

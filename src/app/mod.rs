@@ -2,6 +2,8 @@
 //! [`Session`](crate::session::Session) (the workspace, undo, diagnostics) and
 //! keeps only view state; file dialogs run on their own threads.
 
+mod chain_forms;
+mod chain_line;
 mod commands;
 mod connection_pool_form;
 mod create;
@@ -12,6 +14,7 @@ mod file_tree;
 mod files;
 mod folders;
 mod forms;
+mod gateway_dialog;
 mod help;
 mod list_filter;
 mod menus;
@@ -94,6 +97,8 @@ pub use crate::session::FileState;
 /// Modal dialogs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dialog {
+    /// New egress-gateway chain from one of its recipes.
+    GatewayChain(gateway_dialog::ChainForm),
     Open {
         path: String,
         note: Option<String>,
@@ -222,6 +227,11 @@ pub struct EgressStudio {
     ctx: Option<egui::Context>,
     list_cache: Option<ListCache>,
     route_cache: Option<(u64, Vec<route::RouteLine>)>,
+    /// The workspace's egress-gateway chains, for the route panel's chain line.
+    chain_cache: Option<(
+        u64,
+        std::sync::Arc<Vec<crate::validate::chain::ChainSummary>>,
+    )>,
     /// Collapsed folders and files of the resource list, and a counter bumped
     /// when they change.
     collapsed: std::collections::HashSet<file_tree::TreeKey>,
@@ -301,6 +311,7 @@ impl EgressStudio {
             ctx: None,
             list_cache: None,
             route_cache: None,
+            chain_cache: None,
             collapsed: std::collections::HashSet::new(),
             tree_generation: 0,
             watcher: None,

@@ -1,6 +1,7 @@
 //! The window's layout: menu bar, resource list, editor (Form | YAML), route
 //! panel and diagnostics panel.
 
+use super::chain_forms;
 use super::widgets::Form;
 use super::{Command, Dialog, EditorTab, EgressStudio, forms, yaml_view};
 use crate::model::Resource;
@@ -165,12 +166,14 @@ impl EgressStudio {
             return;
         };
         let doc = &self.session.workspace.files[site.file].documents[site.document];
-        let has_form = site.item.and_then(|i| doc.items.get(i)).is_some_and(|it| {
-            matches!(
-                it.resource,
-                Ok(Resource::ServiceEntry(_)) | Ok(Resource::DestinationRule(_))
-            )
-        });
+        let has_form =
+            site.item
+                .and_then(|i| doc.items.get(i))
+                .is_some_and(|it| match &it.resource {
+                    Ok(Resource::ServiceEntry(_)) | Ok(Resource::DestinationRule(_)) => true,
+                    Ok(Resource::Other(o)) => crate::model::ChainKind::of(o).is_some(),
+                    Err(_) => false,
+                });
         // Wraps rather than push its buttons out of a narrow editor.
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.tab, EditorTab::Form, "Form");
@@ -234,7 +237,11 @@ impl EgressStudio {
                 match &mut draft {
                     Resource::ServiceEntry(se) => forms::service_entry(&mut form, ui, se),
                     Resource::DestinationRule(dr) => forms::destination_rule(&mut form, ui, dr),
-                    Resource::Other(_) => {}
+                    Resource::Other(o) => {
+                        if let Some(edited) = chain_forms::chain_resource(&mut form, ui, o) {
+                            *o = edited;
+                        }
+                    }
                 }
             });
         // A target not reached this frame (e.g. its section just opened) is kept for the next.

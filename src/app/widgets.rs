@@ -121,7 +121,7 @@ impl Form<'_> {
     /// The gutter at the start of a field's row: the icon of its worst finding
     /// (and of `local`, a problem found while typing), messages on hover; empty
     /// space of the same size when there is none.
-    fn gutter(&self, ui: &mut Ui, path: &str, local: Option<String>) {
+    pub(super) fn gutter(&self, ui: &mut Ui, path: &str, local: Option<String>) {
         let found: Vec<&Diagnostic> = self.diags.iter().filter(|d| d.path == path).collect();
         let size = egui::vec2(GUTTER, ui.spacing().interact_size.y);
         let worst = found
@@ -145,7 +145,7 @@ impl Form<'_> {
         r.on_hover_text(text);
     }
 
-    fn bring_into_view(&mut self, path: &str, response: &egui::Response) {
+    pub(super) fn bring_into_view(&mut self, path: &str, response: &egui::Response) {
         if self.scroll_to.as_deref() == Some(path) {
             response.scroll_to_me(Some(egui::Align::Center));
             response.request_focus();
@@ -160,7 +160,7 @@ impl Form<'_> {
         })
     }
 
-    fn label(ui: &mut Ui, label: &str, path: &str) -> egui::Response {
+    pub(super) fn label(ui: &mut Ui, label: &str, path: &str) -> egui::Response {
         let help = field_help(last_segment(path));
         let r = ui.label(label);
         if help.is_empty() {

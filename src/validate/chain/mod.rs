@@ -324,6 +324,10 @@ pub struct ChainSummary {
     pub gateway_site: Option<crate::validate::Site>,
     pub hosts: Vec<String>,
     pub ports: Vec<PortHops>,
+    /// The DestinationRules of the sidecar → gateway hop (for the egress
+    /// gateway Service), then those of the gateway → external host hop.
+    pub gateway_rules: Vec<crate::validate::Site>,
+    pub host_rules: Vec<crate::validate::Site>,
 }
 
 impl ChainSummary {
@@ -389,12 +393,29 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
                 upstream_port: h2.and_then(|h| h.destination.port()),
             });
         }
+        let rules_for = |hosts: Vec<String>| -> Vec<crate::validate::Site> {
+            pieces
+                .destination_rules
+                .iter()
+                .filter(|(de, dr)| {
+                    let h = fqdn(
+                        de.id.namespace,
+                        dr.spec.host.as_deref().unwrap_or(""),
+                        SUFFIX,
+                    );
+                    hosts.iter().any(|x| hosts_match(&h, x))
+                })
+                .map(|(de, _)| de.site)
+                .collect()
+        };
         out.push(ChainSummary {
             virtual_service: e.site,
             gateway: gw.clone(),
             gateway_site: bound.map(|(ge, _)| ge.site),
             hosts: vs.spec.hosts.clone(),
             ports,
+            gateway_rules: rules_for(c.to_gateway.iter().map(|h| c.gateway_host(h)).collect()),
+            host_rules: rules_for(c.to_external.iter().map(|h| h.host().to_string()).collect()),
         });
     }
     out
