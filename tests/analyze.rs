@@ -470,3 +470,141 @@ fn tls_that_istiod_merge_rules_drop_is_reported() {
         );
     }
 }
+
+fn vs(name: &str, ns: &str, spec: &str) -> String {
+    format!(
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {spec}\n"
+    )
+}
+
+fn gw(name: &str, ns: &str, spec: &str) -> String {
+    format!(
+        "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}, namespace: {ns}}}\nspec: {spec}\n"
+    )
+}
+
+#[test]
+fn ist0109_two_mesh_virtual_services_for_one_host() {
+    let direct = vs(
+        "direct",
+        "a",
+        "{hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    let via = vs(
+        "via-egress",
+        "b",
+        "{hosts: [api.example.com], gateways: [mesh, egress], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    let found = analyze(&[&direct, &via]);
+    let hits = codes(&found, "IST0109");
+    assert_eq!(hits.len(), 2, "{found:#?}");
+    assert!(hits.iter().all(|h| h.2 == Severity::Error));
+    let msg = &found
+        .iter()
+        .find(|l| l.diagnostic.code == "IST0109")
+        .unwrap()
+        .diagnostic
+        .message;
+    assert!(msg.contains("a/direct,b/via-egress"), "{msg}");
+    assert!(msg.contains("same host api.example.com"), "{msg}");
+    // Negative: bound only to a gateway, or scopes that do not overlap.
+    let gateway_only = vs(
+        "via-egress",
+        "b",
+        "{hosts: [api.example.com], gateways: [egress], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    assert!(codes(&analyze(&[&direct, &gateway_only]), "IST0109").is_empty());
+    let a_only = vs(
+        "direct",
+        "a",
+        "{hosts: [api.example.com], exportTo: [.], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    let b_only = vs(
+        "other",
+        "b",
+        "{hosts: [api.example.com], exportTo: [.], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    assert!(codes(&analyze(&[&a_only, &b_only]), "IST0109").is_empty());
+}
+
+#[test]
+fn ist0112_a_destination_without_port_to_a_host_with_several_ports() {
+    let entry = se(
+        "api",
+        "a",
+        "{hosts: [api.example.com], ports: [{number: 80, name: http, protocol: HTTP}, {number: 443, name: https, protocol: HTTPS}], resolution: DNS}",
+    );
+    let no_port = vs(
+        "r",
+        "a",
+        "{hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com}}]}]}",
+    );
+    let found = analyze(&[&entry, &no_port]);
+    assert_eq!(
+        codes(&found, "IST0112"),
+        [(
+            "r".to_string(),
+            "spec.http[0].route[0].destination.host".to_string(),
+            Severity::Error
+        )]
+    );
+    let msg = &found
+        .iter()
+        .find(|l| l.diagnostic.code == "IST0112")
+        .unwrap()
+        .diagnostic
+        .message;
+    assert!(
+        msg.contains("\"api.example.com\" that exposes multiple ports [80 443]"),
+        "{msg}"
+    );
+    // Negative: with a port, or to a host with one port.
+    let with_port = vs(
+        "r",
+        "a",
+        "{hosts: [api.example.com], http: [{route: [{destination: {host: api.example.com, port: {number: 443}}}]}]}",
+    );
+    assert!(codes(&analyze(&[&entry, &with_port]), "IST0112").is_empty());
+    let one_port = se(
+        "api",
+        "a",
+        "{hosts: [api.example.com], ports: [{number: 443, name: https, protocol: HTTPS}], resolution: DNS}",
+    );
+    assert!(codes(&analyze(&[&one_port, &no_port]), "IST0112").is_empty());
+}
+
+#[test]
+fn ist0145_two_gateways_on_one_selector_port_and_host() {
+    let server = "{port: {number: 443, name: tls, protocol: TLS}, hosts: [api.example.com], tls: {mode: PASSTHROUGH}}";
+    let a = gw(
+        "egress-a",
+        "istio-system",
+        &format!("{{selector: {{istio: egressgateway}}, servers: [{server}]}}"),
+    );
+    let b = gw(
+        "egress-b",
+        "istio-system",
+        &format!("{{selector: {{istio: egressgateway}}, servers: [{server}]}}"),
+    );
+    let found = analyze(&[&a, &b]);
+    let hits = codes(&found, "IST0145");
+    assert_eq!(hits.len(), 2, "{found:#?}");
+    let msg = &found
+        .iter()
+        .find(|l| l.diagnostic.code == "IST0145" && l.diagnostic.resource.name == "egress-a")
+        .unwrap()
+        .diagnostic
+        .message;
+    assert_eq!(
+        msg,
+        "Conflict with gateways istio-system/egress-b (workload selector istio=egressgateway, port 443, hosts [api.example.com])."
+    );
+    // Negative: another selector, another port, or a wildcard host.
+    let other_selector = b.replace("istio: egressgateway", "app: other-egress");
+    assert!(codes(&analyze(&[&a, &other_selector]), "IST0145").is_empty());
+    let other_port = b.replace("number: 443", "number: 8443");
+    assert!(codes(&analyze(&[&a, &other_port]), "IST0145").is_empty());
+    let wild_a = a.replace("api.example.com", "*.example.com");
+    let wild_b = b.replace("api.example.com", "*.example.com");
+    assert!(codes(&analyze(&[&wild_a, &wild_b]), "IST0145").is_empty());
+}

@@ -682,6 +682,22 @@ fn eg30_gateway_host_for_another_namespace() {
 }
 
 #[test]
+fn eg34_egress_gateway_named_by_a_short_host() {
+    let c = origination();
+    check(
+        &c,
+        &replace_once(
+            &c,
+            &format!("        host: {EGW}\n        subset: cnn"),
+            "        host: istio-egressgateway\n        subset: cnn",
+        ),
+        "EG34",
+        W,
+        false,
+    );
+}
+
+#[test]
 fn every_task_chain_is_clean_and_needs_no_double_tls_warning() {
     for chain in [origination(), passthrough(), wildcard(), mutual()] {
         let found = analyze(&chain);

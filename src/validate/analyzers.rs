@@ -24,6 +24,7 @@ pub fn run(entries: &[Entry], mesh: &MeshConfig, out: &mut Out) {
     conflicting_protocols(&ses, out);
     negative_conditions(entries, out);
     unknown_hosts_and_subsets(entries, &drs, mesh, out);
+    super::analyzers_routes::run(entries, &mesh.service_suffix(), out);
 }
 
 /// IST0128 / IST0129: SIMPLE or MUTUAL without `caCertificates`, on every

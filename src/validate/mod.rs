@@ -11,6 +11,7 @@
 //! Nothing here does I/O.
 
 mod analyzers;
+mod analyzers_routes;
 pub mod blocks;
 pub mod chain;
 mod cross;

@@ -339,6 +339,21 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                 }
             }
         }
+        // EG34: a short name resolves in the VirtualService's namespace.
+        let written = hop.host();
+        if !written.is_empty() && !written.contains('.') {
+            push(
+                out,
+                e,
+                W,
+                "EG34",
+                &format!("{dp}.host"),
+                format!(
+                    "short host {written} resolves to {host}; use the egress gateway Service's full name (e.g. istio-egressgateway.istio-system.svc.cluster.local)"
+                ),
+                &[],
+            );
+        }
         // EG7: the gateway must listen on the destination port.
         if let Some(port) = port
             && !gws.is_empty()

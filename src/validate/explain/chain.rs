@@ -187,4 +187,11 @@ pub static ENTRIES: &[Explanation] = &[
         "Move the VirtualService, or change the host's namespace prefix.",
         "hosts: [istio-system/edition.cnn.com]\nVirtualService in default   # EG30",
     ),
+    x(
+        "EG34",
+        "Egress gateway named by a short host",
+        "The route to the egress gateway names its Service by a short name, which resolves in the VirtualService's namespace (name.<vs namespace>.svc.cluster.local), not in the gateway's.",
+        "Write the gateway Service's full name, e.g. istio-egressgateway.istio-system.svc.cluster.local.",
+        "destination: {host: istio-egressgateway, subset: cnn}   # EG34",
+    ),
 ];

@@ -82,6 +82,27 @@ pub static ENTRIES: &[Explanation] = &[
         "# egress-studio validate --istio-version 1.27\nresolution: DYNAMIC_DNS   # VERSION: added in 1.28",
     ),
     x(
+        "IST0109",
+        "Conflicting mesh VirtualServices for one host",
+        "Two or more VirtualServices bound to the mesh (no gateways, or mesh among them) define the same host in overlapping exportTo scope; sidecars use one of them and ignore the other.",
+        "Merge the routes into one VirtualService for the host (an egress-gateway chain's VirtualService can carry the direct routes too), or narrow exportTo so the scopes do not overlap.",
+        "# a.yaml: VirtualService direct-api, hosts [api.example.com]\n# b.yaml: VirtualService api-via-egress, hosts [api.example.com], gateways [mesh, egress]   # IST0109",
+    ),
+    x(
+        "IST0112",
+        "Destination port required",
+        "A route's destination has no port, and the host's ServiceEntry declares more than one port: which port the traffic goes to is ambiguous.",
+        "Set destination.port.number to the port the route means.",
+        "route:\n- destination: {host: api.example.com}   # IST0112: the ServiceEntry declares 80 and 443",
+    ),
+    x(
+        "IST0145",
+        "Conflicting Gateways",
+        "Two Gateways with the same workload selector, port and bind declare the same literal host: the gateway pods get one listener and only one Gateway's server is used.",
+        "Keep one Gateway per host and port on those pods (merge the servers), or use different ports or selectors.",
+        "# egress-a and egress-b: selector istio=egressgateway, port 443, hosts [api.example.com]   # IST0145",
+    ),
+    x(
         "IST0128",
         "No server certificate verification (destination)",
         "The DestinationRule's top-level tls mode is SIMPLE or MUTUAL without caCertificates, so the sidecar checks the server only against the OS roots in its image, not a CA you chose.",
