@@ -199,6 +199,66 @@ fn analyze_export_and_diagram_read_folders_and_cross_checks_span_them() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty: no *.yaml or *.yml file"));
 }
 
+/// The vendored SARIF 2.1.0 schema, compiled.
+fn sarif_schema() -> (boon::Schemas, boon::SchemaIndex) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema/sarif-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.enable_format_assertions();
+    let url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+    compiler.add_resource(url, schema).unwrap();
+    let index = compiler.compile(url, &mut schemas).unwrap();
+    (schemas, index)
+}
+
+#[test]
+fn sarif_names_the_other_end_of_a_cross_resource_finding_as_a_related_location() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two rules for one host: the second names the first, whose policy wins.
+    let dr = |name: &str| {
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: {name}\nspec:\n  host: a.example.com\n"
+        )
+    };
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        format!(
+            "{}---\n{}---\n{}",
+            se("a", "a.example.com"),
+            dr("first"),
+            dr("second")
+        ),
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["analyze", "--output", "sarif", "rules.yaml"]);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (schemas, index) = sarif_schema();
+    if let Err(e) = schemas.validate(&log, index) {
+        panic!("SARIF does not match the schema: {e:#}");
+    }
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let dup = results
+        .iter()
+        .find(|r| r["ruleId"] == "DUPLICATE-DR")
+        .expect("DUPLICATE-DR is reported");
+    let related = &dup["relatedLocations"][0];
+    assert_eq!(
+        related["physicalLocation"]["artifactLocation"]["uri"],
+        "rules.yaml"
+    );
+    // The first rule's metadata.name, on line 15 of the file (after the ten lines of the entry and a ---).
+    assert_eq!(
+        related["physicalLocation"]["region"]["startLine"], 15,
+        "{dup:#}"
+    );
+    assert_eq!(
+        related["message"]["text"],
+        "DestinationRule/default/first metadata.name"
+    );
+}
+
 #[test]
 fn sarif_validates_against_the_2_1_0_schema_and_points_at_the_line() {
     let dir = repo();
@@ -216,15 +276,7 @@ fn sarif_validates_against_the_2_1_0_schema_and_points_at_the_line() {
     assert_eq!(out.status.code(), Some(1));
     let log: Value = serde_json::from_slice(&out.stdout).unwrap();
 
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schema/sarif-2.1.0.json");
-    let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.enable_format_assertions();
-    let url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-    compiler.add_resource(url, schema).unwrap();
-    let index = compiler.compile(url, &mut schemas).unwrap();
+    let (schemas, index) = sarif_schema();
     if let Err(e) = schemas.validate(&log, index) {
         panic!("SARIF does not match the schema: {e:#}");
     }

@@ -27,7 +27,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> io::Result<()> {
                 rules.push(Rule::of(f.code));
                 rules.len() - 1
             });
-            SarifResult::of(&f, index, &uris[f.file_index])
+            SarifResult::of(&f, index, &uris)
         })
         .collect();
     let notifications = report
@@ -226,15 +226,51 @@ struct SarifResult {
     level: &'static str,
     message: Text,
     locations: [Location; 1],
+    /// The other ends of a cross-resource finding (the Gateway a
+    /// VirtualService names, the rule whose policy wins, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
     properties: ResultProperties,
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
+}
+
 impl SarifResult {
-    fn of(f: &Finding, rule_index: usize, uri: &Uri) -> SarifResult {
+    fn of(f: &Finding, rule_index: usize, uris: &[Uri]) -> SarifResult {
+        let uri = &uris[f.file_index];
         let region = (f.line > 0).then(|| Region {
             start_line: f.line,
             start_column: f.column.max(1),
         });
+        let related_locations = f
+            .related
+            .iter()
+            .enumerate()
+            .filter_map(|(id, r)| {
+                let uri = uris.get(r.at.file)?;
+                let region = (r.line > 0).then(|| Region {
+                    start_line: r.line,
+                    start_column: r.column.max(1),
+                });
+                Some(RelatedLocation {
+                    id,
+                    physical_location: Location::file(uri.clone(), region).physical_location,
+                    message: Text {
+                        text: if r.path.is_empty() {
+                            r.resource.to_string()
+                        } else {
+                            format!("{} {}", r.resource, r.path)
+                        },
+                    },
+                })
+            })
+            .collect();
         SarifResult {
             rule_id: f.code.to_string(),
             rule_index,
@@ -243,6 +279,7 @@ impl SarifResult {
                 text: f.what_and_message(),
             },
             locations: [Location::file(uri.clone(), region)],
+            related_locations,
             properties: ResultProperties {
                 source: f.source.as_str(),
                 resource: f.resource.to_string(),
