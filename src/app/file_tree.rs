@@ -52,6 +52,8 @@ pub(super) fn kind_short(kind: &str) -> &str {
     match kind {
         "ServiceEntry" => "SE",
         "DestinationRule" => "DR",
+        "Gateway" => "GW",
+        "VirtualService" => "VS",
         other => other,
     }
 }
@@ -116,7 +118,7 @@ impl EgressStudio {
                 out.push(ListRow::Item {
                     site,
                     severity: worst.get(&site).copied().filter(|s| *s > Severity::Info),
-                    other: !item.is_istio(),
+                    other: !item.has_form(),
                     depth,
                 });
             }
@@ -337,7 +339,7 @@ impl EgressStudio {
                 let ns = item.namespace.as_deref().unwrap_or("default");
                 let badge = match severity {
                     Some(s) => severity_icon(*s),
-                    None if item.is_istio() => "✔",
+                    None if item.has_form() => "✔",
                     None => "·",
                 };
                 (

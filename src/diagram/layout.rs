@@ -61,22 +61,36 @@ struct Columns {
 }
 
 impl Columns {
-    /// Columns for a panel `width` wide; gateways add a column.
+    /// Columns for a panel `width` wide. Gateways add a column inside the same
+    /// width (the others narrow, long names elide), so a two-hop route is seen
+    /// whole at 100 % in the usual route panel.
     fn new(width: f32, gateways: bool) -> Columns {
         let w = width.clamp(MIN_WIDTH, MAX_WIDTH);
         let extra = w - MIN_WIDTH;
+        if gateways {
+            let wl_w = 62.0 + extra * 0.06;
+            let card_w = 80.0 + extra * 0.08;
+            let gw_w = 88.0 + extra * 0.1;
+            let host_w = 108.0 + extra * 0.3;
+            let card_x = MARGIN + wl_w + 14.0;
+            return Columns {
+                workloads: (MARGIN, wl_w),
+                card: (card_x, card_w),
+                gateway: Some((card_x + card_w + 20.0, gw_w)),
+                host: (w - MARGIN - host_w, host_w),
+                width: w,
+            };
+        }
         let wl_w = 84.0 + extra * 0.08;
         let card_w = 100.0 + extra * 0.1;
         let host_w = 160.0 + extra * 0.35;
         let card_x = MARGIN + wl_w + 18.0;
-        let gateway = gateways.then_some((card_x + card_w + 24.0, 112.0));
-        let total = if gateways { w + 136.0 } else { w };
         Columns {
             workloads: (MARGIN, wl_w),
             card: (card_x, card_w),
-            gateway,
-            host: (total - MARGIN - host_w, host_w),
-            width: total,
+            gateway: None,
+            host: (w - MARGIN - host_w, host_w),
+            width: w,
         }
     }
 
@@ -438,11 +452,17 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
             .filter(|l| through_gateway(route, l))
             .count();
         let rows_high = carried.max(lines.len()).min(ROWS);
+        // "egress gateway" where it fits, else "gateway" rather than an elided word.
+        let title = if width("egress gateway", TITLE_SIZE) <= gw.1 - 2.0 * PAD {
+            "egress gateway"
+        } else {
+            "gateway"
+        };
         let mut gateway = node(
             gw,
             y,
             NodeKind::Gateway,
-            "egress gateway",
+            title,
             lines,
             (outline, Some(site)),
             detail.join("\n"),

@@ -93,6 +93,13 @@ impl Item {
             .collect()
     }
 
+    /// True for the kinds egress-studio judges and edits with a form:
+    /// ServiceEntry, DestinationRule, Gateway and VirtualService.
+    pub fn has_form(&self) -> bool {
+        self.is_istio()
+            || crate::model::ChainKind::from_type(&self.api_version, &self.kind).is_some()
+    }
+
     /// True for ServiceEntry and DestinationRule (parsed or not, any version).
     pub fn is_istio(&self) -> bool {
         matches!(self.kind.as_str(), "ServiceEntry" | "DestinationRule")
