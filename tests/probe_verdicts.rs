@@ -432,3 +432,32 @@ async fn passthrough_advice_is_for_the_application_and_a_missing_local_file_is_u
         r.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_x509_v1_client_certificate_is_presented_as_envoy_would() {
+    // `openssl x509 -req` without an extensions file makes version 1
+    // certificates; Envoy presents them, so the probe must too.
+    let (dns, _server) = dns_server().await;
+    let f = fixture().await;
+    let prober = Prober::new(options(dns));
+    let tls = TlsSettings {
+        client_certificate: Some(f.pki.path("client-v1.pem")),
+        private_key: Some(f.pki.path("client-v1-key.pem")),
+        ..ca(&f)
+    };
+    let r = prober
+        .probe(&target(f.mtls_any, ProbeMode::Mutual, tls.clone()))
+        .await;
+    assert_eq!(r.outcome, Outcome::Ok, "{}", r.text());
+    assert_eq!(client(&r), ClientAuthOutcome::Accepted);
+    // A v1 certificate with somebody else's key is still a mismatch.
+    let mismatched = TlsSettings {
+        private_key: Some(f.pki.path("client-key.pem")),
+        ..tls
+    };
+    let r = prober
+        .probe(&target(f.mtls_any, ProbeMode::Mutual, mismatched))
+        .await;
+    assert_ne!(r.outcome, Outcome::Ok, "{}", r.text());
+    assert!(r.text().contains("do not belong together"), "{}", r.text());
+}

@@ -181,6 +181,116 @@ pub fn leaf(
     (cert.pem(), key.serialize_pem())
 }
 
+/// DER tag-length-value.
+fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+    let n = content.len();
+    let mut out = vec![tag];
+    match n {
+        0..=127 => out.push(n as u8),
+        128..=255 => out.extend([0x81, n as u8]),
+        _ => out.extend([0x82, (n >> 8) as u8, n as u8]),
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut text = String::new();
+    for chunk in der.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                text.push(B64[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                text.push('=');
+            }
+        }
+    }
+    let lines: Vec<&str> = text
+        .as_bytes()
+        .chunks(64)
+        .map(|l| std::str::from_utf8(l).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
+}
+
+/// An X.509 version 1 client certificate (no extensions), as `openssl x509
+/// -req` makes it without an extensions file, issued by the CA of `ca_pem`.
+pub fn v1_leaf(ca_pem: &str, ca_key: &KeyPair, cn: &str) -> (String, String) {
+    use rcgen::{PublicKeyData, SigningKey};
+    use rustls::pki_types::pem::PemObject;
+    let ca_der = rustls::pki_types::CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap();
+    let (_, ca) = x509_parser::parse_x509_certificate(&ca_der).unwrap();
+    let ecdsa_sha256 = der(
+        0x30,
+        &der(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]),
+    );
+    let now = time::OffsetDateTime::now_utc();
+    let utc = |t: time::OffsetDateTime| {
+        let s = format!(
+            "{:02}{:02}{:02}{:02}{:02}{:02}Z",
+            t.year() % 100,
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        der(0x17, s.as_bytes())
+    };
+    let validity = der(
+        0x30,
+        &[
+            utc(now - time::Duration::days(1)),
+            utc(now + time::Duration::days(90)),
+        ]
+        .concat(),
+    );
+    let subject = der(
+        0x30,
+        &der(
+            0x31,
+            &der(
+                0x30,
+                &[der(0x06, &[0x55, 0x04, 0x03]), der(0x0c, cn.as_bytes())].concat(),
+            ),
+        ),
+    );
+    let key = KeyPair::generate().unwrap();
+    let tbs = der(
+        0x30,
+        &[
+            der(0x02, &[0x07]),
+            ecdsa_sha256.clone(),
+            ca.subject().as_raw().to_vec(),
+            validity,
+            subject,
+            key.subject_public_key_info(),
+        ]
+        .concat(),
+    );
+    let signature = ca_key.sign(&tbs).unwrap();
+    let cert = der(
+        0x30,
+        &[
+            tbs,
+            ecdsa_sha256,
+            der(0x03, &[&[0u8][..], &signature].concat()),
+        ]
+        .concat(),
+    );
+    (pem("CERTIFICATE", &cert), key.serialize_pem())
+}
+
 pub struct Fixture {
     pub pki: Pki,
     pub server_ca: PathBuf,
@@ -206,6 +316,9 @@ pub struct Fixture {
     pub mtls12: u16,
     pub silent: u16,
     pub plain: u16,
+    /// Requires a client certificate and accepts any whose key signed the
+    /// handshake, X.509 version 1 included (as BoringSSL-based servers do).
+    pub mtls_any: u16,
 }
 
 pub fn server_config(
@@ -396,6 +509,9 @@ pub async fn fixture() -> Fixture {
     let (sp, sk, server_ca_pem) = ca("Probe Server CA");
     let server_issuer = Issuer::new(sp, sk);
     let (cp, ck, client_ca_pem) = ca("Probe Client CA");
+    let (v1_cert, v1_key) = v1_leaf(&client_ca_pem, &ck, "client-v1");
+    pki.write("client-v1.pem", &v1_cert);
+    pki.write("client-v1-key.pem", &v1_key);
     let client_issuer = Issuer::new(cp, ck);
     let (rp, rk, _) = ca("Rogue CA");
     let rogue_issuer = Issuer::new(rp, rk);
@@ -480,6 +596,29 @@ pub async fn fixture() -> Fixture {
             held.push(s);
         }
     });
+    let mtls_any = {
+        let hint = CertificateDer::from_pem_slice(client_ca_pem.as_bytes()).unwrap();
+        let (_, ca) = x509_parser::parse_x509_certificate(&hint).unwrap();
+        let verifier = Arc::new(AnyClientCert(vec![rustls::DistinguishedName::from(
+            ca.subject().as_raw().to_vec(),
+        )]));
+        let chain: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(good_cert.as_bytes())
+                .collect::<Result<_, _>>()
+                .unwrap();
+        let cfg = rustls::ServerConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            chain,
+            PrivateKeyDer::from_pem_slice(good_key.as_bytes()).unwrap(),
+        )
+        .unwrap();
+        tls_server(cfg).await
+    };
     let plain_l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let plain = plain_l.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -511,5 +650,65 @@ pub async fn fixture() -> Fixture {
         mtls12,
         silent,
         plain,
+        mtls_any,
+    }
+}
+
+/// A client verifier that requires a certificate and checks only that its key
+/// (an ECDSA P-256 key, read with x509-parser, which reads version 1 too) signed
+/// the handshake.
+#[derive(Debug)]
+struct AnyClientCert(Vec<rustls::DistinguishedName>);
+
+fn signed_by_cert_key(
+    message: &[u8],
+    cert: &CertificateDer<'_>,
+    dss: &rustls::DigitallySignedStruct,
+) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+    let (_, c) = x509_parser::parse_x509_certificate(cert)
+        .map_err(|_| rustls::Error::General("unreadable client certificate".into()))?;
+    ring::signature::UnparsedPublicKey::new(
+        &ring::signature::ECDSA_P256_SHA256_ASN1,
+        &c.public_key().subject_public_key.data,
+    )
+    .verify(message, dss.signature())
+    .map_err(|_| rustls::Error::General("bad client signature".into()))?;
+    Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+}
+
+impl rustls::server::danger::ClientCertVerifier for AnyClientCert {
+    fn root_hint_subjects(&self) -> &[rustls::DistinguishedName] {
+        &self.0
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::server::danger::ClientCertVerified, rustls::Error> {
+        Ok(rustls::server::danger::ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        signed_by_cert_key(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        signed_by_cert_key(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        vec![rustls::SignatureScheme::ECDSA_NISTP256_SHA256]
     }
 }

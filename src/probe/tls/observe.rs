@@ -219,14 +219,27 @@ pub fn load_identity(
             key.display()
         )
     })?;
-    CertifiedKey::from_der(chain, key_der, provider)
-        .map_err(|e| match e {
-            rustls::Error::InconsistentKeys(_) => format!(
-                "client certificate {} and private key {} do not belong together (key mismatch)",
-                cert.display(),
-                key.display()
-            ),
-            _ => format!("private key {}: unusable for TLS", key.display()),
-        })
-        .map(Arc::new)
+    let signing = provider
+        .key_provider
+        .load_private_key(key_der)
+        .map_err(|_| format!("private key {}: unusable for TLS", key.display()))?;
+    // The pair must belong together. Compared here rather than by rustls, whose
+    // check parses the certificate with webpki and refuses X.509 v1 (what
+    // `openssl x509 -req` makes without extensions), which Envoy accepts.
+    let (_, leaf) = x509_parser::parse_x509_certificate(&chain[0]).map_err(|_| {
+        format!(
+            "client certificate {}: not a readable certificate",
+            cert.display()
+        )
+    })?;
+    if let Some(spki) = signing.public_key()
+        && leaf.public_key().raw != spki.as_ref()
+    {
+        return Err(format!(
+            "client certificate {} and private key {} do not belong together (key mismatch)",
+            cert.display(),
+            key.display()
+        ));
+    }
+    Ok(Arc::new(CertifiedKey::new(chain, signing)))
 }
