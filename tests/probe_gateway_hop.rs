@@ -175,3 +175,38 @@ async fn a_gateway_that_originates_mutual_tls_is_probed_as_the_gateway() {
         r.text()
     );
 }
+
+#[test]
+fn the_gateway_hop_and_the_sidecar_dial_the_endpoint_port_or_target_port() {
+    // The external host's port 443 is served on 18443: by the endpoint's
+    // `ports` map in one workspace, by targetPort in the other.
+    let port = 443;
+    let by_endpoint = chain(port).replace(
+        "endpoints: [{address: 127.0.0.1}]",
+        "endpoints: [{address: 127.0.0.1, ports: {https: 18443}}]",
+    );
+    let by_target_port = chain(port).replace(
+        &format!("{{number: {port}, name: https, protocol: HTTPS}}"),
+        &format!("{{number: {port}, name: https, protocol: HTTPS, targetPort: 18443}}"),
+    );
+    for text in [by_endpoint, by_target_port] {
+        let ws = Workspace {
+            files: vec![SourceFile::from_text("chain.yaml".into(), &text)],
+        };
+        let targets = for_workspace(&ws, &PathMap::default());
+        let hop = targets.iter().find(|t| t.service_port == 80).unwrap();
+        assert!(hop.by_gateway);
+        assert_eq!(hop.port, 18443, "{}", hop.origin);
+        assert_eq!(
+            hop.addresses,
+            ["127.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+        );
+        assert!(
+            hop.origin.ends_with("-> api.example.test:443 -> 18443"),
+            "{}",
+            hop.origin
+        );
+        let direct = targets.iter().find(|t| t.service_port == 443).unwrap();
+        assert_eq!(direct.port, 18443, "{}", direct.origin);
+    }
+}

@@ -81,7 +81,28 @@ fn gateway_target(
     if settings.sni.is_none() {
         settings.sni = Some(host.to_string());
     }
-    let port = u16::try_from(upstream_port).ok()?;
+    // Where the gateway sends: the ServiceEntry port's endpoint mapping or
+    // targetPort, to its STATIC addresses when it has them.
+    let se_port = se
+        .spec
+        .ports
+        .iter()
+        .find(|p| p.number == Some(upstream_port));
+    let target_port = se_port
+        .and_then(|p| p.target_port)
+        .filter(|p| *p > 0)
+        .unwrap_or(upstream_port);
+    let same_host = se.spec.hosts().iter().any(|h| h.eq_ignore_ascii_case(host));
+    let (addresses, endpoint_port) = if same_host {
+        super::targets::endpoints(se, host, se_port.and_then(|p| p.name.as_deref()))
+            .into_iter()
+            .next()
+            .map(|(_, ips, p)| (ips, p))
+            .unwrap_or_default()
+    } else {
+        (Vec::new(), None)
+    };
+    let port = u16::try_from(endpoint_port.unwrap_or(target_port)).ok()?;
     let rule = effective
         .rule
         .map(crate::policy::rule_name)
@@ -99,21 +120,21 @@ fn gateway_target(
             .filter(|w| !w.contains("sidecars ignore"))
             .cloned(),
     );
-    let same_host = t.host.eq_ignore_ascii_case(host);
     Some(Target {
         host: host.to_string(),
         port,
         mode,
         tls: settings,
-        // The ServiceEntry's STATIC addresses stand for the host the gateway dials.
-        addresses: if same_host {
-            t.addresses.clone()
-        } else {
-            Vec::new()
-        },
+        addresses,
         origin: format!(
-            "{} via egress gateway {} -> {host}:{upstream_port}",
-            t.origin, chain.gateway
+            "{} via egress gateway {} -> {host}:{upstream_port}{}",
+            t.origin,
+            chain.gateway,
+            if u32::from(port) != upstream_port {
+                format!(" -> {port}")
+            } else {
+                String::new()
+            }
         ),
         protocol: t.protocol.clone(),
         service_port: t.service_port,

@@ -151,7 +151,12 @@ pub fn for_service_entry_from(
             let http = (is_http(&protocol)
                 && (mode != ProbeMode::Passthrough || protocol == "HTTPS"))
                 .then(|| "/".to_string());
-            for (h, addresses) in endpoints(se, &dial_host) {
+            for (h, addresses, endpoint_port) in endpoints(se, &dial_host, port.name.as_deref()) {
+                // An endpoint's `ports` entry for this port's name wins over targetPort.
+                let dial_port = endpoint_port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .filter(|p| *p > 0)
+                    .unwrap_or(dial_port);
                 let mut tls = settings.clone();
                 // Dialling an endpoint (a name or an address): the SNI and the Host
                 // header stay the service host.
@@ -166,8 +171,8 @@ pub fn for_service_entry_from(
                     addresses,
                     origin: format!(
                         "ServiceEntry {ns}/{name} {host} port {number}{}",
-                        if upstream != number {
-                            format!(" -> {upstream}")
+                        if u32::from(dial_port) != number {
+                            format!(" -> {dial_port}")
                         } else {
                             String::new()
                         }
@@ -228,27 +233,39 @@ pub(super) fn settings_of(
 }
 
 /// Which addresses: STATIC endpoints are dialled directly (host as SNI); DNS
-/// endpoints are names to resolve; else the host itself.
-fn endpoints(se: &ServiceEntry, dial_host: &str) -> Vec<(String, Vec<IpAddr>)> {
-    let mut out: Vec<(String, Vec<IpAddr>)> = Vec::new();
+/// endpoints are names to resolve; else the host itself. With each, the port
+/// the endpoint's `ports` map gives the ServiceEntry port named `port_name`
+/// (Istio sends there instead of targetPort). STATIC endpoints with the same
+/// port are one target.
+pub(super) fn endpoints(
+    se: &ServiceEntry,
+    dial_host: &str,
+    port_name: Option<&str>,
+) -> Vec<(String, Vec<IpAddr>, Option<u32>)> {
+    let mut out: Vec<(String, Vec<IpAddr>, Option<u32>)> = Vec::new();
+    let mapped = |e: &crate::model::WorkloadEntry| -> Option<u32> {
+        let name = port_name?;
+        e.ports.as_ref()?.get(name).copied()
+    };
     match se.spec.resolution() {
         Resolution::Static => {
-            let ips: Vec<IpAddr> = se
-                .spec
-                .endpoints()
-                .iter()
-                .filter_map(|e| e.address.as_deref()?.parse().ok())
-                .collect();
-            if !ips.is_empty() {
-                out.push((dial_host.to_string(), ips));
+            for e in se.spec.endpoints() {
+                let Some(ip) = e.address.as_deref().and_then(|a| a.parse::<IpAddr>().ok()) else {
+                    continue;
+                };
+                let port = mapped(e);
+                match out.iter_mut().find(|(_, _, p)| *p == port) {
+                    Some((_, ips, _)) => ips.push(ip),
+                    None => out.push((dial_host.to_string(), vec![ip], port)),
+                }
             }
         }
         Resolution::Dns | Resolution::DnsRoundRobin if !se.spec.endpoints().is_empty() => {
             for e in se.spec.endpoints() {
                 if let Some(a) = e.address.as_deref() {
                     match a.parse::<IpAddr>() {
-                        Ok(ip) => out.push((dial_host.to_string(), vec![ip])),
-                        Err(_) => out.push((a.to_string(), Vec::new())),
+                        Ok(ip) => out.push((dial_host.to_string(), vec![ip], mapped(e))),
+                        Err(_) => out.push((a.to_string(), Vec::new(), mapped(e))),
                     }
                 }
             }
@@ -256,7 +273,7 @@ fn endpoints(se: &ServiceEntry, dial_host: &str) -> Vec<(String, Vec<IpAddr>)> {
         _ => {}
     }
     if out.is_empty() {
-        out.push((dial_host.to_string(), Vec::new()));
+        out.push((dial_host.to_string(), Vec::new(), None));
     }
     out
 }
