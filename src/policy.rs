@@ -34,6 +34,67 @@ pub struct Query<'q> {
     pub client_namespace: &'q str,
     /// The namespace of the ServiceEntry, if known.
     pub service_namespace: Option<&'q str>,
+    /// True when the egress gateway's proxy sends (its hop to the external
+    /// host): a rule whose workloadSelector selects the gateway pods applies,
+    /// one selecting other workloads does not. False for an application's
+    /// sidecar, which a rule selecting only the gateway pods does not reach.
+    pub gateway: bool,
+    /// Which pods are egress gateways.
+    pub pods: &'q GatewayPods,
+}
+
+/// The label sets of the egress gateway pods: those Istio's charts set, and
+/// the selector of every Gateway in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayPods(Vec<Vec<(String, String)>>);
+
+impl Default for GatewayPods {
+    fn default() -> Self {
+        GatewayPods(vec![
+            vec![("istio".into(), "egressgateway".into())],
+            vec![("app".into(), "istio-egressgateway".into())],
+        ])
+    }
+}
+
+impl GatewayPods {
+    /// The defaults and the selectors of the Gateways among `resources`.
+    pub fn of<'r>(resources: impl Iterator<Item = &'r crate::model::Resource>) -> GatewayPods {
+        let mut pods = GatewayPods::default();
+        for r in resources {
+            if let crate::model::Resource::Other(o) = r
+                && let Some(g) = o.gateway()
+                && let Some(sel) = g.spec.selector.filter(|s| !s.is_empty())
+            {
+                let labels: Vec<(String, String)> = sel.into_iter().collect();
+                if !pods.0.contains(&labels) {
+                    pods.0.push(labels);
+                }
+            }
+        }
+        pods
+    }
+
+    /// True when a rule's workloadSelector selects egress gateway pods (its
+    /// labels are among one gateway's): such a rule is for the gateway, not for
+    /// sidecars.
+    pub fn selects(&self, dr: &DestinationRule) -> bool {
+        dr.spec.workload_selector.as_ref().is_some_and(|s| {
+            !s.match_labels.is_empty()
+                && self.0.iter().any(|pod| {
+                    s.match_labels
+                        .iter()
+                        .all(|(k, v)| pod.iter().any(|(pk, pv)| pk == k && pv == v))
+                })
+        })
+    }
+
+    /// Whether a rule reaches the proxy: without a workloadSelector every one;
+    /// with one, the gateway when it selects gateway pods, sidecars when it
+    /// selects other workloads.
+    fn reaches(&self, dr: &DestinationRule, gateway: bool) -> bool {
+        dr.spec.workload_selector.is_none() || self.selects(dr) == gateway
+    }
 }
 
 /// Why a port's traffic leaves without TLS from the sidecar.
@@ -140,7 +201,24 @@ pub fn rules_for<'a>(
     host: &str,
     client_ns: &str,
     service_ns: Option<&str>,
+    pods: &GatewayPods,
 ) -> Vec<&'a DestinationRule> {
+    rules_for_proxy(rules, host, client_ns, service_ns, (pods, false))
+}
+
+/// [`rules_for`] for a sidecar (`gateway` false) or the egress gateway's proxy.
+pub fn rules_for_proxy<'a>(
+    rules: &[&'a DestinationRule],
+    host: &str,
+    client_ns: &str,
+    service_ns: Option<&str>,
+    (pods, gateway): (&GatewayPods, bool),
+) -> Vec<&'a DestinationRule> {
+    let rules: Vec<&DestinationRule> = rules
+        .iter()
+        .copied()
+        .filter(|d| pods.reaches(d, gateway))
+        .collect();
     let namespaces = [Some(client_ns), service_ns, Some(ROOT_NAMESPACE)];
     for ns in namespaces.into_iter().flatten() {
         let mut found: Vec<&DestinationRule> = rules
@@ -171,7 +249,13 @@ pub fn rules_for<'a>(
 
 /// The effective TLS for `q` (see the module docs for the rules).
 pub fn effective_tls<'a>(rules: &[&'a DestinationRule], q: &Query<'_>) -> Effective<'a> {
-    let found = rules_for(rules, q.host, q.client_namespace, q.service_namespace);
+    let found = rules_for_proxy(
+        rules,
+        q.host,
+        q.client_namespace,
+        q.service_namespace,
+        (q.pods, q.gateway),
+    );
     let mut why = Vec::new();
     let Some(first) = found.first().copied() else {
         return Effective {

@@ -19,8 +19,13 @@ fn q<'a>(host: &'a str, port: u32, subset: Option<&'a str>, ns: &'a str) -> Quer
         subset,
         client_namespace: ns,
         service_namespace: Some("svc"),
+        gateway: false,
+        pods: &PODS,
     }
 }
+
+static PODS: std::sync::LazyLock<crate::policy::GatewayPods> =
+    std::sync::LazyLock::new(Default::default);
 
 const TOP_SIMPLE_PORT_POOL: &str = r#"
 metadata: {name: api, namespace: app}

@@ -698,7 +698,7 @@ fn eg34_egress_gateway_named_by_a_short_host() {
 }
 
 #[test]
-fn every_task_chain_is_clean_and_needs_no_double_tls_warning() {
+fn every_task_chain_is_clean_and_double_tls_is_said_only_for_the_direct_port() {
     for chain in [origination(), passthrough(), wildcard(), mutual()] {
         let found = analyze(&chain);
         let loud: Vec<&Located> = found
@@ -710,8 +710,33 @@ fn every_task_chain_is_clean_and_needs_no_double_tls_warning() {
                 ) || l.diagnostic.code.starts_with("EG")
             })
             .collect();
+        // Task C's rule (no workloadSelector) also reaches sidecars: an app that
+        // sends HTTPS straight to port 443 would be wrapped twice. Port 80, which
+        // the chain carries to the gateway, is the gateway's to originate.
+        if chain == origination() {
+            assert_eq!(loud.len(), 1, "{}", show(&loud));
+            assert_eq!(loud[0].diagnostic.code, "DOUBLE-TLS");
+            assert!(
+                loud[0].diagnostic.message.contains("on port 443"),
+                "{}",
+                show(&loud)
+            );
+            continue;
+        }
         assert!(loud.is_empty(), "{}", show(&loud));
     }
+    // The same rule selecting the gateway pods reaches only the gateway.
+    let selected = replace_once(
+        &origination(),
+        "metadata: {name: originate-tls-for-edition-cnn-com}\nspec:\n",
+        "metadata: {name: originate-tls-for-edition-cnn-com}\nspec:\n  workloadSelector: {matchLabels: {istio: egressgateway}}\n",
+    );
+    let found = analyze(&selected);
+    assert!(
+        found.iter().all(|l| l.diagnostic.code != "DOUBLE-TLS"),
+        "{}",
+        show(&found.iter().collect::<Vec<_>>())
+    );
 }
 
 /// The EG findings of a workspace of several files, as `(file, code)`.

@@ -261,3 +261,41 @@ fn a_port_the_chain_does_not_route_goes_straight_to_the_host_below_the_gateway()
         "no edge from the card straight past the gateway on row {row}"
     );
 }
+
+#[test]
+fn a_rule_for_the_gateway_pods_is_not_the_sidecars_in_the_diagram_or_the_probe() {
+    // The recipe's origination rule selects the egress gateway pods: the
+    // application's own HTTPS on port 443 passes through its sidecar untouched.
+    for r in [
+        GatewayRecipe::TlsOrigination,
+        GatewayRecipe::MutualTlsOrigination,
+    ] {
+        let ws = workspace(&[recipe(r)]);
+        let (graph, _) = graph_and_shapes(&ws);
+        let route = graph
+            .routes()
+            .find(|route| route.gateway_hop.is_some())
+            .unwrap();
+        let direct = route.listeners.iter().find(|l| l.port == 443).unwrap();
+        assert!(direct.to_gateway.is_none());
+        assert_ne!(
+            direct.wire.class,
+            Security::DoubleTls,
+            "{r:?}: {}",
+            direct.wire.full
+        );
+        let targets = egress_studio::probe::targets::for_workspace(&ws, &Default::default());
+        let t = targets.iter().find(|t| t.service_port == 443).unwrap();
+        assert_eq!(
+            t.mode,
+            egress_studio::probe::ProbeMode::Passthrough,
+            "{r:?}"
+        );
+        // The gateway's hop still originates with it.
+        let hop = targets
+            .iter()
+            .find(|t| t.by_gateway)
+            .expect("the gateway's hop");
+        assert!(hop.mode.uses_tls() && hop.mode != egress_studio::probe::ProbeMode::Passthrough);
+    }
+}

@@ -402,7 +402,14 @@ fn the_rule_depends_on_the_client_namespace() {
     let rules = [&own, &shop];
     let from_pay = for_service_entry(&se, &rules, &PathMap::default(), None);
     assert_eq!(from_pay[0].mode, ProbeMode::Simple);
-    let from_shop = for_service_entry_from(&se, &rules, &PathMap::default(), None, Some("shop"));
+    let from_shop = for_service_entry_from(
+        &se,
+        &rules,
+        &PathMap::default(),
+        None,
+        Some("shop"),
+        &Default::default(),
+    );
     assert_eq!(from_shop[0].mode, ProbeMode::Tcp);
     assert!(
         from_shop[0].policy[0].contains("shop/shop"),

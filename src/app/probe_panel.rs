@@ -169,12 +169,14 @@ impl EgressStudio {
             .collect();
         let concrete = Some(self.probe.wildcard_host.trim()).filter(|s| !s.is_empty());
         let paths = self.path_map();
+        let ws = &self.session.workspace;
+        let pods = crate::policy::GatewayPods::of(ws.resources().map(|r| r.resource));
         crate::probe::gateway_hop::apply(
-            &crate::validate::chain::summaries(&self.session.workspace),
+            (&crate::validate::chain::summaries(ws), &pods),
             se,
             &rules,
             &paths,
-            targets::for_service_entry(se, &rules, &paths, concrete),
+            targets::for_service_entry_from(se, &rules, &paths, concrete, None, &pods),
         )
     }
 

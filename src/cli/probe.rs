@@ -129,10 +129,11 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
         })
         .collect();
     let chains = crate::validate::chain::summaries(&workspace);
+    let pods = crate::policy::GatewayPods::of(workspace.resources().map(|r| r.resource));
     for r in workspace.resources() {
         if let crate::model::Resource::ServiceEntry(se) = r.resource {
             let mut t = crate::probe::gateway_hop::apply(
-                &chains,
+                (&chains, &pods),
                 se,
                 &rules,
                 &paths,
@@ -142,6 +143,7 @@ pub fn collect_targets(args: &ProbeArgs) -> Result<Vec<Target>, String> {
                     &paths,
                     args.wildcard_host.as_deref(),
                     args.from_namespace.as_deref(),
+                    &pods,
                 ),
             );
             if t.is_empty()

@@ -16,7 +16,7 @@ use crate::validate::chain::{ChainSettings, ChainSummary};
 /// `targets` (of `se`) with each port that leaves through a TLS-originating
 /// egress gateway replaced by the gateway's hop.
 pub fn apply(
-    chains: &[ChainSummary],
+    (chains, pods): (&[ChainSummary], &crate::policy::GatewayPods),
     se: &ServiceEntry,
     rules: &[&DestinationRule],
     paths: &PathMap,
@@ -27,7 +27,7 @@ pub fn apply(
     };
     let mut out: Vec<Target> = Vec::with_capacity(targets.len());
     for t in targets {
-        match gateway_target(chain, se, rules, paths, &t) {
+        match gateway_target(chain, se, (rules, pods), paths, &t) {
             Some(hop) => {
                 // One target per external host and port, whatever the endpoints.
                 if !out.iter().any(|o| o.key() == hop.key()) {
@@ -45,7 +45,7 @@ pub fn apply(
 fn gateway_target(
     chain: &ChainSummary,
     se: &ServiceEntry,
-    rules: &[&DestinationRule],
+    (rules, pods): (&[&DestinationRule], &crate::policy::GatewayPods),
     paths: &PathMap,
     t: &Target,
 ) -> Option<Target> {
@@ -65,6 +65,8 @@ fn gateway_target(
             subset: None,
             client_namespace: &gateway_ns,
             service_namespace: Some(ns),
+            gateway: true,
+            pods,
         },
     );
     // A gateway honours credentialName without a workloadSelector.

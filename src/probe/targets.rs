@@ -75,7 +75,14 @@ pub fn for_service_entry(
     paths: &PathMap,
     concrete: Option<&str>,
 ) -> Vec<Target> {
-    for_service_entry_from(se, rules, paths, concrete, None)
+    for_service_entry_from(
+        se,
+        rules,
+        paths,
+        concrete,
+        None,
+        &crate::policy::GatewayPods::default(),
+    )
 }
 
 /// Targets of one ServiceEntry as seen by a client in `client_namespace` (the
@@ -87,6 +94,7 @@ pub fn for_service_entry_from(
     paths: &PathMap,
     concrete: Option<&str>,
     client_namespace: Option<&str>,
+    pods: &crate::policy::GatewayPods,
 ) -> Vec<Target> {
     let ns = se.metadata.namespace.as_deref().unwrap_or("default");
     let client_ns = client_namespace.unwrap_or(ns);
@@ -110,6 +118,8 @@ pub fn for_service_entry_from(
                 subset: None,
                 client_namespace: client_ns,
                 service_namespace: Some(ns),
+                gateway: false,
+                pods,
             };
             let mut effective = effective_tls(rules, &query);
             if effective.rule.is_none() && dial_host != *host {
@@ -290,15 +300,16 @@ pub fn for_workspace(ws: &Workspace, paths: &PathMap) -> Vec<Target> {
         })
         .collect();
     let chains = crate::validate::chain::summaries(ws);
+    let pods = crate::policy::GatewayPods::of(resources.iter().copied());
     resources
         .iter()
         .filter_map(|r| match r {
             Resource::ServiceEntry(se) => Some(super::gateway_hop::apply(
-                &chains,
+                (&chains, &pods),
                 se,
                 &rules,
                 paths,
-                for_service_entry(se, &rules, paths, None),
+                for_service_entry_from(se, &rules, paths, None, None, &pods),
             )),
             _ => None,
         })

@@ -15,8 +15,10 @@ pub fn run(entries: &[Entry], out: &mut Out) {
     let drs = super::scope::destination_rules(entries);
     service_entry_pairs(&ses, out);
     let originated = super::chain::gateway_originated(entries);
-    destination_rules(&drs, &ses, &originated, out);
-    plaintext_to_tls_ports(&drs, &ses, out);
+    let carried = super::chain::gateway_carried(entries);
+    let pods = crate::policy::GatewayPods::of(entries.iter().map(|e| e.resource));
+    destination_rules(&drs, &ses, (&carried, &pods), out);
+    plaintext_to_tls_ports(&drs, &ses, &pods, out);
     merge_rule_plaintext(&drs, &originated, out);
 }
 
@@ -194,7 +196,7 @@ fn tls_mode_path(dr: &DestinationRule, port: u32) -> Option<(TlsMode, String)> {
 fn destination_rules(
     drs: &[(&Entry, &DestinationRule)],
     ses: &[(&Entry, &ServiceEntry)],
-    originated: &HashSet<(String, u32)>,
+    (carried, pods): (&HashSet<(String, Option<u32>)>, &crate::policy::GatewayPods),
     out: &mut Out,
 ) {
     let mut by_host: HashMap<String, Vec<usize>> = HashMap::new();
@@ -249,9 +251,14 @@ fn destination_rules(
                 if !(proto.eq_ignore_ascii_case("HTTPS") || proto.eq_ignore_ascii_case("TLS")) {
                     continue;
                 }
-                // An egress gateway applies this rule to plain text it received
-                // (the chain checks judge that hop: EG22).
-                if originated.contains(&(host.to_ascii_lowercase(), number)) {
+                // Sidecars do not apply a rule made for the egress gateway's
+                // pods, nor originate on a port they send to the gateway (the
+                // chain checks judge the gateway's hop: EG22).
+                let host_lc = host.to_ascii_lowercase();
+                if pods.selects(dr)
+                    || carried.contains(&(host_lc.clone(), Some(number)))
+                    || carried.contains(&(host_lc, None))
+                {
                     continue;
                 }
                 if let Some((mode @ (TlsMode::Simple | TlsMode::Mutual), path)) =
@@ -357,6 +364,7 @@ const TLS_PORTS: [u32; 9] = [443, 465, 636, 853, 993, 995, 5671, 6443, 8443];
 fn plaintext_to_tls_ports(
     drs: &[(&Entry, &DestinationRule)],
     ses: &[(&Entry, &ServiceEntry)],
+    pods: &crate::policy::GatewayPods,
     out: &mut Out,
 ) {
     let rules = RulesByHost::new(drs);
@@ -383,6 +391,8 @@ fn plaintext_to_tls_ports(
                         subset: None,
                         client_namespace: e.id.namespace,
                         service_namespace: Some(e.id.namespace),
+                        gateway: false,
+                        pods,
                     };
                     matches!(
                         crate::policy::effective_tls(&candidates, &q).mode(),

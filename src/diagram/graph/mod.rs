@@ -178,6 +178,7 @@ pub fn build(
         }
     }
     let gws = gateways(ws);
+    let pods = crate::policy::GatewayPods::of(resources.iter().map(|r| r.resource));
     let chains = chain::Chains::of(ws, diags);
     let worst_by_site = crate::validate::worst_by_site(diags);
     // Which probe results are still current (only worth computing when there are some).
@@ -218,6 +219,7 @@ pub fn build(
             &chains,
             &worst_by_site,
             &overlay,
+            &pods,
         );
         graph
             .groups
@@ -243,6 +245,7 @@ fn route_of(
     chains: &chain::Chains,
     diags: &HashMap<Site, Severity>,
     overlay: &Overlay,
+    pods: &crate::policy::GatewayPods,
 ) -> Route {
     let ns = se
         .metadata
@@ -251,7 +254,7 @@ fn route_of(
         .unwrap_or_else(|| "default".into());
     let first_host = se.spec.hosts().first().cloned().unwrap_or_default();
     // The rule a sidecar in the entry's namespace gets, as istiod picks it.
-    let rule = crate::policy::rules_for(rule_refs, &first_host, &ns, Some(&ns))
+    let rule = crate::policy::rules_for(rule_refs, &first_host, &ns, Some(&ns), pods)
         .first()
         .copied();
     let rule_site = rule.and_then(|d| rule_sites.get(&(d as *const DestinationRule)).copied());

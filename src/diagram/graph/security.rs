@@ -87,12 +87,16 @@ pub struct Wire {
 pub fn declared_tls(dr: &DestinationRule, port: u32) -> Option<ClientTlsSettings> {
     let host = dr.spec.host.as_deref().unwrap_or("");
     let ns = dr.metadata.namespace.as_deref().unwrap_or("default");
+    // As written: queried as the proxy the rule is for, so its selector never hides it.
+    let pods = crate::policy::GatewayPods::default();
     let query = crate::policy::Query {
         host,
         port,
         subset: None,
         client_namespace: ns,
         service_namespace: Some(ns),
+        gateway: pods.selects(dr),
+        pods: &pods,
     };
     crate::policy::effective_tls(&[dr], &query).declared
 }

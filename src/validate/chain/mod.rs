@@ -299,6 +299,23 @@ pub fn gateway_originated(entries: &[Entry]) -> std::collections::HashSet<(Strin
     out
 }
 
+/// `(host, port)` pairs whose traffic sidecars send to an egress gateway (the
+/// VirtualService's hosts, with the port its mesh rule matches, `None` for a
+/// rule that matches every port): sidecars do not originate TLS there themselves.
+pub fn gateway_carried(entries: &[Entry]) -> std::collections::HashSet<(String, Option<u32>)> {
+    let pieces = Pieces::of(entries);
+    let mut out = std::collections::HashSet::new();
+    for (e, vs) in &pieces.virtual_services {
+        let Some(c) = Chain::of(e, vs) else { continue };
+        for hop in c.to_gateway.iter().filter(|h| h.on_mesh) {
+            for h in &vs.spec.hosts {
+                out.insert((h.to_ascii_lowercase(), hop.match_port()));
+            }
+        }
+    }
+    out
+}
+
 /// The egress gateway Service FQDNs that sidecars route to in some chain.
 pub fn gateway_hosts(entries: &[Entry]) -> std::collections::HashSet<String> {
     let pieces = Pieces::of(entries);
