@@ -280,33 +280,42 @@ fn validate_reports_no_cross_resource_finding() {
 }
 
 #[test]
-fn three_rules_for_one_host_each_name_the_rule_that_wins() {
+fn rules_for_one_host_are_reported_only_where_the_merge_drops_something() {
+    let rule = |name: &str, spec: &str| dr(name, "ns1", spec);
     let found = check(
         &format!(
             "{}---\n{}",
             se("api", "ns1", TLS_SE),
-            dr("a", "ns1", "{host: api.example.com, subsets: [{name: v1}]}")
+            rule(
+                "a",
+                "{host: api.example.com, trafficPolicy: {loadBalancer: {simple: RANDOM}}, subsets: [{name: v1}]}"
+            )
         ),
         &format!(
-            "{}---\n{}",
-            dr("b", "ns1", "{host: api.example.com}"),
-            dr("c", "ns1", "{host: api.example.com, subsets: [{name: v1}]}")
+            "{}---\n{}---\n{}",
+            // Only adds a subset: merges cleanly.
+            rule("b", "{host: api.example.com, subsets: [{name: v2}]}"),
+            // Its policy is dropped, and v1 is defined twice.
+            rule(
+                "c",
+                "{host: api.example.com, trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}, subsets: [{name: v1}]}"
+            ),
+            // Only its subset is dropped.
+            rule("d", "{host: api.example.com, subsets: [{name: v2}]}")
         ),
     );
     let hits = with_code(&found, "DUPLICATE-DR");
-    // One finding per later rule, not one per pair.
-    assert_eq!(hits.len(), 2, "{found:#?}");
-    let c = hits
+    let names: Vec<&str> = hits
         .iter()
-        .find(|h| h.diagnostic.resource.name == "c")
-        .expect("c is reported");
-    assert!(c.diagnostic.message.contains("DestinationRule ns1/a"));
-    assert!(
-        c.diagnostic
-            .message
-            .contains("(as does 1 more DestinationRule)")
-    );
-    assert!(c.diagnostic.message.contains("subset v1"));
-    assert_eq!(c.related.len(), 1);
-    assert_eq!(c.related[0].resource.name, "a");
+        .map(|h| h.diagnostic.resource.name.as_str())
+        .collect();
+    assert_eq!(names, ["c", "d"], "{found:#?}");
+    let c = &hits[0].diagnostic.message;
+    assert!(c.contains("DestinationRule ns1/a"), "{c}");
+    assert!(c.contains("top-level trafficPolicy is ignored"), "{c}");
+    assert!(c.contains("subset v1 is defined twice"), "{c}");
+    let d = &hits[1].diagnostic.message;
+    assert!(d.contains("DestinationRule ns1/b"), "{d}");
+    assert!(!d.contains("trafficPolicy"), "{d}");
+    assert_eq!(hits[1].related[0].resource.name, "b");
 }

@@ -155,6 +155,47 @@ mod recipes {
     }
 
     #[test]
+    fn every_gateway_recipe_together_in_one_workspace_is_still_clean() {
+        // Five chains for five hosts share the egress gateway and its
+        // namespace: their gateway-hop rules only add subsets, which merge.
+        let text: Vec<String> = GatewayRecipe::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let host = if r == GatewayRecipe::Wildcard {
+                    format!("*.team{i}.example.com")
+                } else {
+                    format!("api{i}.example.com")
+                };
+                r.manifest(&GatewayParams {
+                    host,
+                    port: r.default_port(),
+                    ..Default::default()
+                })
+                .unwrap()
+            })
+            .collect();
+        let ws = Workspace {
+            files: vec![SourceFile::from_text(
+                "chains.yaml".into(),
+                &text.join("---\n"),
+            )],
+        };
+        let found = validate::analyze(&ws, &Options::default(), &MeshConfig::default());
+        let loud: Vec<String> = found
+            .iter()
+            .filter(|l| l.diagnostic.severity > Severity::Info)
+            .map(|l| {
+                format!(
+                    "{} {}: {}",
+                    l.diagnostic.code, l.diagnostic.path, l.diagnostic.message
+                )
+            })
+            .collect();
+        assert!(loud.is_empty(), "{}", loud.join("\n"));
+    }
+
+    #[test]
     fn gateway_recipes_put_the_chain_in_the_gateway_namespace_with_the_selector() {
         let text = GatewayRecipe::MutualTlsOrigination
             .manifest(&params(GatewayRecipe::MutualTlsOrigination))

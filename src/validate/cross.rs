@@ -307,7 +307,9 @@ fn destination_rules(
 }
 
 /// DUPLICATE-DR: `dr` configures a host that the rules at `earlier` (in file
-/// order) configure too.
+/// order) configure too, and istiod's merge drops part of it: its top-level
+/// trafficPolicy when an earlier rule has one, or a subset an earlier rule
+/// defines. Rules that only add subsets merge cleanly and are not reported.
 fn duplicate_rule(
     d: &Entry,
     dr: &DestinationRule,
@@ -316,44 +318,58 @@ fn duplicate_rule(
     drs: &[(&Entry, &DestinationRule)],
     out: &mut Out,
 ) {
-    let Some(&first) = earlier.first() else {
-        return;
+    let defines = |k: usize, name: &str| {
+        drs[k]
+            .1
+            .spec
+            .subsets
+            .iter()
+            .any(|o| o.name.as_deref() == Some(name))
     };
+    let policy_owner = earlier
+        .iter()
+        .copied()
+        .find(|&k| drs[k].1.spec.traffic_policy.is_some())
+        .filter(|_| dr.spec.traffic_policy.is_some());
     let mut shared: Vec<&str> = dr
         .spec
         .subsets
         .iter()
         .filter_map(|s| s.name.as_deref())
-        .filter(|n| {
-            earlier.iter().any(|&k| {
-                drs[k]
-                    .1
-                    .spec
-                    .subsets
-                    .iter()
-                    .any(|o| o.name.as_deref() == Some(*n))
-            })
-        })
+        .filter(|n| earlier.iter().any(|&k| defines(k, n)))
         .collect();
     shared.dedup();
-    let extra = if shared.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "; both define subset {}, and only the first definition is used",
-            shared.join(", ")
-        )
+    let first_shared = shared
+        .first()
+        .and_then(|n| earlier.iter().copied().find(|&k| defines(k, n)));
+    let Some(other) = policy_owner.or(first_shared) else {
+        return;
     };
-    let more = match earlier.len() - 1 {
-        0 => String::new(),
-        1 => " (as does 1 more DestinationRule)".to_string(),
-        n => format!(" (as do {n} more DestinationRules)"),
-    };
-    let e = drs[first].0;
+    let mut lost = Vec::new();
+    if policy_owner.is_some() {
+        lost.push(
+            "this rule's top-level trafficPolicy is ignored (the earlier rule's applies)"
+                .to_string(),
+        );
+    }
+    if !shared.is_empty() {
+        lost.push(format!(
+            "{} {} {} defined twice and only the first definition is used",
+            plural_word(shared.len(), "subset", "subsets"),
+            shared.join(", "),
+            plural_word(shared.len(), "is", "are each")
+        ));
+    }
+    let e = drs[other].0;
     out.push_related(d, Severity::Warning, "DUPLICATE-DR", "spec.host", format!(
-        "{} also configures host {host}{more}: Istio merges them and keeps only the first one's top-level trafficPolicy{extra}",
-        named(e)
+        "{} also configures host {host}: Istio merges rules for one host, so {}; merge them into one DestinationRule",
+        named(e),
+        lost.join(", and ")
     ), &[(e, "metadata.name")]);
+}
+
+fn plural_word<'w>(n: usize, one: &'w str, many: &'w str) -> &'w str {
+    if n == 1 { one } else { many }
 }
 
 /// Ports commonly served over TLS: plaintext HTTP sent there fails or leaks.
