@@ -260,6 +260,15 @@ fn a_port_the_chain_does_not_route_goes_straight_to_the_host_below_the_gateway()
         )),
         "no edge from the card straight past the gateway on row {row}"
     );
+    // Its label sits clear of the gateway node, after the gateway column.
+    let pill = shapes
+        .iter()
+        .find_map(|s| match s {
+            Shape::Pill { rect, .. } if (rect.y + rect.h / 2.0 - row).abs() < 1.0 => Some(*rect),
+            _ => None,
+        })
+        .expect("the 443 row has a label");
+    assert!(pill.x >= gateway.x + gateway.w, "{pill:?} over {gateway:?}");
 }
 
 #[test]

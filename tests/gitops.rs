@@ -216,10 +216,10 @@ fn sarif_schema() -> (boon::Schemas, boon::SchemaIndex) {
 #[test]
 fn sarif_names_the_other_end_of_a_cross_resource_finding_as_a_related_location() {
     let dir = tempfile::tempdir().unwrap();
-    // Two rules for one host: the second names the first, whose policy wins.
+    // Two rules for one host, each with a policy: the second names the first, whose policy wins.
     let dr = |name: &str| {
         format!(
-            "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: {name}\nspec:\n  host: a.example.com\n"
+            "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: {name}\nspec:\n  host: a.example.com\n  trafficPolicy: {{loadBalancer: {{simple: RANDOM}}}}\n"
         )
     };
     std::fs::write(

@@ -169,19 +169,34 @@ fn the_virtual_service_form_shows_its_routes_and_a_mistyped_gateway_gets_its_fin
     assert!(h.query_by_label("http routes").is_some());
     assert!(h.query_by_label_contains("Rule 1").is_some());
     assert!(h.query_all_by_label_contains("Destination 1").count() >= 2);
-    // The Gateway's name in spec.gateways, mistyped.
+    let site = h
+        .state()
+        .session
+        .selected
+        .expect("the VirtualService is selected");
+    let before = h.state().session.workspace.files[site.file]
+        .render()
+        .unwrap();
+    // The Gateway's name in spec.gateways, mistyped one key at a time: the
+    // finding appears beside the field after the first key.
     let gateways = h
         .get_all_by_role_and_label(Role::TextInput, "gateways 1")
         .next()
         .expect("spec.gateways rows");
     gateways.focus();
     h.run();
-    h.get_all_by_role_and_label(Role::TextInput, "gateways 1")
-        .next()
-        .unwrap()
-        .type_text("-typo");
+    for c in "-typo".chars() {
+        h.get_all_by_role_and_label(Role::TextInput, "gateways 1")
+            .next()
+            .unwrap()
+            .type_text(&c.to_string());
+        h.run();
+    }
     h.run();
-    h.run();
+    let typed = h.state().session.workspace.files[site.file]
+        .render()
+        .unwrap();
+    assert!(typed.contains("-typo"), "every key reached the field");
     let found = codes(h.state());
     let eg = found
         .iter()
@@ -191,5 +206,14 @@ fn the_virtual_service_form_shows_its_routes_and_a_mistyped_gateway_gets_its_fin
     assert!(
         h.query_all_by_label_contains(&format!("{eg}:")).count() >= 1,
         "{eg} is marked in the form"
+    );
+    // The word typed is one undo step, though a finding appeared on the way.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().session.workspace.files[site.file]
+            .render()
+            .unwrap(),
+        before
     );
 }

@@ -59,7 +59,12 @@ impl EgressStudio {
             // Buttons, not links: each moves to the next line whole when the
             // panel is narrow, rather than wrapping in the middle of a name.
             for (label, site) in &pieces {
-                if ui.small_button(label).on_hover_text("Select it").clicked() {
+                let button = egui::Button::new(egui::RichText::new(label).small()).truncate();
+                if ui
+                    .add(button)
+                    .on_hover_text(format!("Select {label}"))
+                    .clicked()
+                {
                     clicked = Some(*site);
                 }
             }

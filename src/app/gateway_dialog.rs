@@ -105,11 +105,14 @@ impl EgressStudio {
         });
         ui.horizontal(|ui| {
             let l = ui.label("Gateway namespace");
-            ui.add(egui::TextEdit::singleline(&mut form.gateway_namespace).desired_width(120.0))
+            ui.add(egui::TextEdit::singleline(&mut form.gateway_namespace).desired_width(160.0))
                 .labelled_by(l.id);
+        });
+        ui.horizontal(|ui| {
             let l = ui.label("Gateway pod labels");
-            ui.add(egui::TextEdit::singleline(&mut form.selector).desired_width(160.0))
-                .labelled_by(l.id);
+            ui.add(egui::TextEdit::singleline(&mut form.selector).desired_width(240.0))
+                .labelled_by(l.id)
+                .on_hover_text("key=value pairs, comma-separated, e.g. istio=egressgateway");
         });
         if let Some(note) = &form.note {
             ui.colored_label(ui.visuals().error_fg_color, note);

@@ -26,8 +26,14 @@ impl EgressStudio {
         if !dropped.is_empty() {
             self.open_paths(&dropped);
         }
-        // Shortcuts, before widgets see the keys.
-        for cmd in Command::WITH_SHORTCUTS {
+        // Shortcuts, before widgets see the keys; none while a dialog is open
+        // (its fields take the keys, and a Save As behind it would surprise).
+        let shortcuts = if self.dialog.is_none() {
+            Command::WITH_SHORTCUTS
+        } else {
+            &[]
+        };
+        for cmd in shortcuts {
             let pressed = [cmd.shortcut(), cmd.alternate_shortcut()]
                 .into_iter()
                 .flatten()

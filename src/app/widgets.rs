@@ -180,8 +180,14 @@ impl Form<'_> {
                 self.gutter(ui, path, None);
                 let l = Self::label(ui, label, path);
                 let width = fit_width(ui, full, 280.0, 0.0);
-                ui.add(egui::TextEdit::singleline(&mut s).desired_width(width))
-                    .labelled_by(l.id)
+                // Named by the field's path: a finding that appears in the gutter
+                // while typing must not make it a new widget (and a new undo step).
+                ui.add(
+                    egui::TextEdit::singleline(&mut s)
+                        .id_salt(("field", path))
+                        .desired_width(width),
+                )
+                .labelled_by(l.id)
             })
             .inner;
         if response.changed() {
@@ -220,6 +226,7 @@ impl Form<'_> {
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut buf)
+                            .id_salt(("field", path))
                             .desired_width(fit_width(ui, full, 120.0, 50.0))
                             .hint_text("unset"),
                     )
@@ -375,7 +382,11 @@ impl Form<'_> {
                         // The move and remove buttons keep their room at any width.
                         let width = field_width(ui, 260.0, ROW_BUTTONS);
                         let r = ui
-                            .add(egui::TextEdit::singleline(&mut items[i]).desired_width(width))
+                            .add(
+                                egui::TextEdit::singleline(&mut items[i])
+                                    .id_salt(("field", &p))
+                                    .desired_width(width),
+                            )
                             .labelled_by(l.id);
                         action = row_buttons(ui, i, items.len()).or(action);
                         r
@@ -420,12 +431,20 @@ impl Form<'_> {
                     let width = ((ui.available_width() - 140.0) / 2.0).clamp(48.0, 160.0);
                     let lk = ui.label("key");
                     changed |= ui
-                        .add(egui::TextEdit::singleline(k).desired_width(width))
+                        .add(
+                            egui::TextEdit::singleline(k)
+                                .id_salt(("key", path, i))
+                                .desired_width(width),
+                        )
                         .labelled_by(lk.id)
                         .changed();
                     let lv = ui.label("value");
                     changed |= ui
-                        .add(egui::TextEdit::singleline(v).desired_width(width))
+                        .add(
+                            egui::TextEdit::singleline(v)
+                                .id_salt(("value", path, i))
+                                .desired_width(width),
+                        )
                         .labelled_by(lv.id)
                         .changed();
                     if ui.small_button("✖").on_hover_text("Remove").clicked() {

@@ -28,8 +28,8 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 #[command(
     name = "egress-studio",
     version = meta::version_text(),
-    about = "Design, validate and export Istio egress (ServiceEntry, DestinationRule)",
-    long_about = "Design, validate and export Istio egress: ServiceEntry and DestinationRule.\n\n\
+    about = "Design, validate, probe and export Istio egress (ServiceEntry, DestinationRule, egress-gateway Gateway and VirtualService)",
+    long_about = "Design, validate, probe and export Istio egress: ServiceEntry and DestinationRule, and the Gateway and VirtualService of an egress-gateway chain.\n\n\
                   With no subcommand, opens FILE... in the desktop editor; a folder opens every *.yaml and *.yml file below it."
 )]
 pub struct Cli {

@@ -75,7 +75,7 @@ impl<'a> Report<'a> {
                 .files
                 .iter()
                 .flat_map(|f| f.items())
-                .filter(|(_, i)| i.is_istio())
+                .filter(|(_, i)| i.has_form())
                 .count(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),

@@ -408,8 +408,14 @@ fn band(c: &Columns, route: &Route, y: f32, out: &mut Vec<Shape>, classes: &mut 
             tone,
             site: Some(edge_site),
         });
+        // A port that passes below the gateway keeps its label clear of the
+        // gateway node: after the gateway column, like the carried ports'.
+        let label_x = match (c.gateway, &route.gateway) {
+            (Some(gw), Some(_)) => Columns::right(gw),
+            _ => start,
+        };
         out.push(pill(
-            start + 8.0,
+            label_x + 8.0,
             c.host.0,
             ry,
             class,

@@ -41,9 +41,7 @@ pub(super) fn typed<T: serde::de::DeserializeOwned>(
         };
         ViewError {
             path,
-            message: message
-                .replace("u32", "whole number")
-                .replace("invalid type: ", "wrong type: "),
+            message: crate::yaml::for_people(&message),
         }
     })
 }

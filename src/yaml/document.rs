@@ -52,9 +52,10 @@ fn strip_location(text: &str) -> String {
 
 /// serde's words for a type error, in the API's terms ("unknown variant" is an
 /// unknown enum value; `u32` is a whole number).
-fn for_people(message: &str) -> String {
+pub(crate) fn for_people(message: &str) -> String {
     let mut m = message
         .replace("unknown variant", "unknown value")
+        .replace("invalid type: unit value", "wrong type: null")
         .replace("invalid type: ", "wrong type: ");
     for (rust, words) in [
         (

@@ -9,6 +9,7 @@
 mod diff;
 mod disk;
 mod document;
+pub(crate) use document::for_people;
 mod edit;
 pub use edit::{Placed, text_for_editing};
 mod eol;

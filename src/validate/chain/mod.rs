@@ -410,7 +410,14 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
                 upstream_port: h2.and_then(|h| h.destination.port()),
             });
         }
-        let rules_for = |hosts: Vec<String>| -> Vec<crate::validate::Site> {
+        // The rules of each hop's host; for the gateway hop only those that
+        // define the subset a route names (other chains' rules merge there too).
+        let subsets: Vec<&str> = c
+            .to_gateway
+            .iter()
+            .filter_map(|h| h.destination.subset.as_deref())
+            .collect();
+        let rules_for = |hosts: Vec<String>, subsets: &[&str]| -> Vec<crate::validate::Site> {
             pieces
                 .destination_rules
                 .iter()
@@ -421,6 +428,12 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
                         SUFFIX,
                     );
                     hosts.iter().any(|x| hosts_match(&h, x))
+                        && (subsets.is_empty()
+                            || dr
+                                .spec
+                                .subsets
+                                .iter()
+                                .any(|s| subsets.contains(&s.name.as_deref().unwrap_or(""))))
                 })
                 .map(|(de, _)| de.site)
                 .collect()
@@ -431,8 +444,14 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
             gateway_site: bound.map(|(ge, _)| ge.site),
             hosts: vs.spec.hosts.clone(),
             ports,
-            gateway_rules: rules_for(c.to_gateway.iter().map(|h| c.gateway_host(h)).collect()),
-            host_rules: rules_for(c.to_external.iter().map(|h| h.host().to_string()).collect()),
+            gateway_rules: rules_for(
+                c.to_gateway.iter().map(|h| c.gateway_host(h)).collect(),
+                &subsets,
+            ),
+            host_rules: rules_for(
+                c.to_external.iter().map(|h| h.host().to_string()).collect(),
+                &[],
+            ),
         });
     }
     out

@@ -404,9 +404,27 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                             E,
                             "EG10",
                             &format!("{dp}.subset"),
-                            format!(
-                                "Referenced host+subset in destinationrule not found: \"{host}+{sn}\": add a DestinationRule for {host} with subset {sn}"
-                            ),
+                            {
+                                let defined: Vec<&str> = drs
+                                    .iter()
+                                    .flat_map(|(_, dr)| &dr.spec.subsets)
+                                    .filter_map(|s| s.name.as_deref())
+                                    .collect();
+                                let fix = match (drs.first(), defined.is_empty()) {
+                                    (Some((de, _)), false) => format!(
+                                        "DestinationRule {}/{} defines {}: name one of those here, or add subset {sn} to it",
+                                        de.id.namespace,
+                                        de.id.name,
+                                        defined.join(", ")
+                                    ),
+                                    _ => {
+                                        format!("add a DestinationRule for {host} with subset {sn}")
+                                    }
+                                };
+                                format!(
+                                    "Referenced host+subset in destinationrule not found: \"{host}+{sn}\": {fix}"
+                                )
+                            },
                             &drs.first()
                                 .map(|(de, _)| vec![(*de, "spec.subsets")])
                                 .unwrap_or_default(),

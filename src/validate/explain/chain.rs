@@ -71,8 +71,8 @@ pub static ENTRIES: &[Explanation] = &[
     x(
         "EG10",
         "Subset of the gateway hop not found",
-        "The route to the egress gateway names a subset that no DestinationRule for the gateway host defines (IST0101): requests fail with 503 NR.",
-        "Add a DestinationRule for the egress gateway host with that subset.",
+        "The route to the egress gateway names a subset that no DestinationRule for the gateway host defines (istioctl analyze says IST0101 when it is given the same files): requests fail with 503 NR.",
+        "Name a subset the gateway hop's DestinationRule defines (the finding names that rule), or add the subset to it.",
         "destination: {host: istio-egressgateway..., subset: cnn}   # EG10: no subset cnn",
     ),
     x(

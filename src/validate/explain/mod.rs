@@ -66,7 +66,7 @@ impl Explanation {
             Layer::Loader => "The manifest has to be read as YAML and as a Kubernetes object before anything else can be checked; kubectl and the API server refuse it just the same.".into(),
             Layer::Version => "Each Istio release decodes only the fields and values its CRDs and protobuf types know; egress-studio judges the release chosen with --istio-version (default: the latest GA).".into(),
             Layer::Analyzer => "One of Istio's analyzers, as `istioctl analyze` runs it on local files: a cross-resource finding, not an admission rule; the resources are accepted.".into(),
-            Layer::Own => "A cross-resource check of egress-studio's own: Istio admits these resources and its analyzers do not report this, but the traffic does not flow as the resources suggest.".into(),
+            Layer::Own => "A cross-resource check of egress-studio's own: Istio admits these resources, and its analyzers say nothing of this or (where the meaning names an IST code) say it without naming the chain's other end; the traffic does not flow as the resources suggest.".into(),
         }
     }
 
