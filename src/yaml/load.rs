@@ -347,16 +347,17 @@ impl SourceFile {
         if super::guard::utf16(&bytes) {
             return Err(FileError::Utf16 { path: shown });
         }
-        if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        let text = String::from_utf8(bytes).map_err(|e| FileError::Binary {
+            path: shown.clone(),
+            offset: e.utf8_error().valid_up_to(),
+        })?;
+        // A NUL is valid UTF-8 but marks a binary file (found with memchr).
+        if let Some(offset) = text.find('\0') {
             return Err(FileError::Binary {
                 path: shown,
                 offset,
             });
         }
-        let text = String::from_utf8(bytes).map_err(|e| FileError::Binary {
-            path: shown.clone(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
         if text.trim().is_empty() {
             return Err(FileError::Empty { path: shown });
         }
