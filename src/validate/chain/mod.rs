@@ -382,6 +382,53 @@ pub struct PortHops {
 pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
     let entries = super::scope::entries(ws);
     let pieces = Pieces::of(&entries);
+    // The rules by host, found through an index: a workspace of many chains
+    // must not compare every chain with every rule.
+    let mut by_host: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut wild: Vec<usize> = Vec::new();
+    for (i, (de, dr)) in pieces.destination_rules.iter().enumerate() {
+        let h = fqdn(
+            de.id.namespace,
+            dr.spec.host.as_deref().unwrap_or(""),
+            SUFFIX,
+        );
+        if h.starts_with('*') {
+            wild.push(i);
+        } else {
+            by_host.entry(h.to_ascii_lowercase()).or_default().push(i);
+        }
+    }
+    let rules_of = |host: &str| -> Vec<usize> {
+        if host.starts_with('*') {
+            return (0..pieces.destination_rules.len())
+                .filter(|&i| {
+                    let (de, dr) = &pieces.destination_rules[i];
+                    let h = fqdn(
+                        de.id.namespace,
+                        dr.spec.host.as_deref().unwrap_or(""),
+                        SUFFIX,
+                    );
+                    hosts_match(&h, host)
+                })
+                .collect();
+        }
+        let mut found: Vec<usize> = by_host
+            .get(&host.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_default();
+        found.extend(wild.iter().copied().filter(|&i| {
+            let (de, dr) = &pieces.destination_rules[i];
+            hosts_match(
+                &fqdn(
+                    de.id.namespace,
+                    dr.spec.host.as_deref().unwrap_or(""),
+                    SUFFIX,
+                ),
+                host,
+            )
+        }));
+        found
+    };
     let mut out = Vec::new();
     for (e, vs) in &pieces.virtual_services {
         let Some(c) = Chain::of(e, vs) else { continue };
@@ -418,22 +465,19 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
             .filter_map(|h| h.destination.subset.as_deref())
             .collect();
         let rules_for = |hosts: Vec<String>, subsets: &[&str]| -> Vec<crate::validate::Site> {
-            pieces
-                .destination_rules
-                .iter()
-                .filter(|(de, dr)| {
-                    let h = fqdn(
-                        de.id.namespace,
-                        dr.spec.host.as_deref().unwrap_or(""),
-                        SUFFIX,
-                    );
-                    hosts.iter().any(|x| hosts_match(&h, x))
-                        && (subsets.is_empty()
-                            || dr
-                                .spec
-                                .subsets
-                                .iter()
-                                .any(|s| subsets.contains(&s.name.as_deref().unwrap_or(""))))
+            let mut found: Vec<usize> = hosts.iter().flat_map(|h| rules_of(h)).collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+                .into_iter()
+                .map(|i| &pieces.destination_rules[i])
+                .filter(|(_, dr)| {
+                    subsets.is_empty()
+                        || dr
+                            .spec
+                            .subsets
+                            .iter()
+                            .any(|s| subsets.contains(&s.name.as_deref().unwrap_or("")))
                 })
                 .map(|(de, _)| de.site)
                 .collect()
