@@ -62,6 +62,10 @@ pub struct OtherResource {
     pub namespace: Option<String>,
     /// The whole object as read.
     pub value: serde_yaml::Value,
+    /// The typed view of a Gateway or VirtualService, read from `value` once
+    /// (every check and frame reads it). Whoever changes `value` in place
+    /// resets it.
+    pub view: view::ViewCache,
 }
 
 /// The kinds the editor models.
@@ -183,6 +187,7 @@ impl Resource {
                 if let Some(m) = o.value.as_mapping_mut() {
                     m.insert("apiVersion".into(), o.api_version.clone().into());
                 }
+                o.view = Default::default();
             }
             Resource::Other(_) => {}
         }

@@ -85,12 +85,19 @@ impl OtherResource {
     /// The typed view when this is an Istio Gateway or VirtualService; `None` for
     /// other kinds, `Some(Err)` when the object does not fit the schema's types.
     pub fn chain_view(&self) -> Option<Result<ChainResource, ViewError>> {
-        Some(match ChainKind::of(self)? {
-            ChainKind::Gateway => Gateway::from_value(&self.value).map(ChainResource::Gateway),
-            ChainKind::VirtualService => {
-                VirtualService::from_value(&self.value).map(ChainResource::VirtualService)
-            }
-        })
+        self.view
+            .0
+            .get_or_init(|| {
+                Some(match ChainKind::of(self)? {
+                    ChainKind::Gateway => {
+                        Gateway::from_value(&self.value).map(ChainResource::Gateway)
+                    }
+                    ChainKind::VirtualService => {
+                        VirtualService::from_value(&self.value).map(ChainResource::VirtualService)
+                    }
+                })
+            })
+            .clone()
     }
 
     pub fn gateway(&self) -> Option<Gateway> {
@@ -124,6 +131,24 @@ impl ChainResource {
             name: name.clone().unwrap_or_default(),
             namespace: namespace.clone(),
             value,
+            view: ViewCache::default(),
         })
+    }
+}
+
+/// The typed view of an [`OtherResource`], read once. It is derived from the
+/// object's value, so it takes no part in comparing or printing the object.
+#[derive(Clone, Default)]
+pub struct ViewCache(std::sync::OnceLock<Option<Result<ChainResource, ViewError>>>);
+
+impl PartialEq for ViewCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for ViewCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ViewCache")
     }
 }

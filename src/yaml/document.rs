@@ -391,6 +391,7 @@ fn parse_item(
                 name: name.clone(),
                 namespace: namespace.clone(),
                 value,
+                view: Default::default(),
             })),
         }
     };

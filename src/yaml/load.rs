@@ -223,6 +223,7 @@ impl Document {
                     name: item.name.clone(),
                     namespace: item.namespace.clone(),
                     value: Value::Null,
+                    view: Default::default(),
                 }));
             }
         }
