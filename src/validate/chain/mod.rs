@@ -49,6 +49,8 @@ pub struct Pieces<'a> {
     pub destination_rules: Vec<(&'a Entry<'a>, &'a DestinationRule)>,
     /// Secrets as (namespace, name).
     pub secrets: Vec<(&'a str, &'a str)>,
+    /// `gateways` by `ns/name`, in load order.
+    named: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Pieces<'a> {
@@ -59,6 +61,7 @@ impl<'a> Pieces<'a> {
             service_entries: super::scope::service_entries(entries),
             destination_rules: super::scope::destination_rules(entries),
             secrets: Vec::new(),
+            named: Default::default(),
         };
         for e in entries {
             let crate::model::Resource::Other(o) = e.resource else {
@@ -69,7 +72,13 @@ impl<'a> Pieces<'a> {
                 continue;
             }
             match o.chain_view() {
-                Some(Ok(ChainResource::Gateway(g))) => p.gateways.push((e, g)),
+                Some(Ok(ChainResource::Gateway(g))) => {
+                    p.named
+                        .entry(format!("{}/{}", e.id.namespace, e.id.name))
+                        .or_default()
+                        .push(p.gateways.len());
+                    p.gateways.push((e, g));
+                }
                 Some(Ok(ChainResource::VirtualService(v))) => p.virtual_services.push((e, v)),
                 _ => {}
             }
@@ -82,13 +91,15 @@ impl<'a> Pieces<'a> {
     /// object: the one in the referring file wins, else the last loaded, as
     /// `kubectl apply` of the files in order would leave it.
     pub fn gateway(&self, resolved: &str, file: usize) -> Option<&(&'a Entry<'a>, Gateway)> {
-        let mut named = self.gateways.iter().filter(|(e, _)| {
-            let (ns, name) = resolved.split_once('/').unwrap_or(("", resolved));
-            e.id.namespace == ns && e.id.name == name
-        });
         let mut last = None;
         let mut in_file = None;
-        for g in named.by_ref() {
+        for g in self
+            .named
+            .get(resolved)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.gateways[i])
+        {
             if g.0.site.file == file {
                 in_file = Some(g);
             }
@@ -385,6 +396,7 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
     // The rules by host, found through an index: a workspace of many chains
     // must not compare every chain with every rule.
     let mut by_host: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    let mut by_subset: std::collections::HashMap<(String, &str), Vec<usize>> = Default::default();
     let mut wild: Vec<usize> = Vec::new();
     for (i, (de, dr)) in pieces.destination_rules.iter().enumerate() {
         let h = fqdn(
@@ -395,7 +407,11 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
         if h.starts_with('*') {
             wild.push(i);
         } else {
-            by_host.entry(h.to_ascii_lowercase()).or_default().push(i);
+            let h = h.to_ascii_lowercase();
+            for name in dr.spec.subsets.iter().filter_map(|s| s.name.as_deref()) {
+                by_subset.entry((h.clone(), name)).or_default().push(i);
+            }
+            by_host.entry(h).or_default().push(i);
         }
     }
     let rules_of = |host: &str| -> Vec<usize> {
@@ -465,7 +481,29 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
             .filter_map(|h| h.destination.subset.as_deref())
             .collect();
         let rules_for = |hosts: Vec<String>, subsets: &[&str]| -> Vec<crate::validate::Site> {
-            let mut found: Vec<usize> = hosts.iter().flat_map(|h| rules_of(h)).collect();
+            let mut found: Vec<usize> = if subsets.is_empty() {
+                hosts.iter().flat_map(|h| rules_of(h)).collect()
+            } else {
+                // The rules defining a named subset, through the index (wildcard
+                // rules checked as they come).
+                let mut f: Vec<usize> = Vec::new();
+                for h in &hosts {
+                    let lower = h.to_ascii_lowercase();
+                    for sub in subsets {
+                        f.extend(by_subset.get(&(lower.clone(), *sub)).into_iter().flatten());
+                    }
+                    f.extend(wild.iter().copied().filter(|&i| {
+                        let (de, dr) = &pieces.destination_rules[i];
+                        let w = fqdn(
+                            de.id.namespace,
+                            dr.spec.host.as_deref().unwrap_or(""),
+                            SUFFIX,
+                        );
+                        hosts_match(&w, h)
+                    }));
+                }
+                f
+            };
             found.sort_unstable();
             found.dedup();
             found
