@@ -85,19 +85,18 @@ impl OtherResource {
     /// The typed view when this is an Istio Gateway or VirtualService; `None` for
     /// other kinds, `Some(Err)` when the object does not fit the schema's types.
     pub fn chain_view(&self) -> Option<Result<ChainResource, ViewError>> {
-        self.view
-            .0
-            .get_or_init(|| {
-                Some(match ChainKind::of(self)? {
-                    ChainKind::Gateway => {
-                        Gateway::from_value(&self.value).map(ChainResource::Gateway)
-                    }
-                    ChainKind::VirtualService => {
-                        VirtualService::from_value(&self.value).map(ChainResource::VirtualService)
-                    }
-                })
-            })
-            .clone()
+        // Boxed: every resource slot of a big workspace carries the cell.
+        let view = self.view.0.get_or_init(|| Box::new(self.read_view()));
+        (**view).clone()
+    }
+
+    fn read_view(&self) -> Option<Result<ChainResource, ViewError>> {
+        Some(match ChainKind::of(self)? {
+            ChainKind::Gateway => Gateway::from_value(&self.value).map(ChainResource::Gateway),
+            ChainKind::VirtualService => {
+                VirtualService::from_value(&self.value).map(ChainResource::VirtualService)
+            }
+        })
     }
 
     pub fn gateway(&self) -> Option<Gateway> {
@@ -139,7 +138,7 @@ impl ChainResource {
 /// The typed view of an [`OtherResource`], read once. It is derived from the
 /// object's value, so it takes no part in comparing or printing the object.
 #[derive(Clone, Default)]
-pub struct ViewCache(std::sync::OnceLock<Option<Result<ChainResource, ViewError>>>);
+pub struct ViewCache(std::sync::OnceLock<Box<Option<Result<ChainResource, ViewError>>>>);
 
 impl PartialEq for ViewCache {
     fn eq(&self, _: &Self) -> bool {
