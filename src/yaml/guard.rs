@@ -36,6 +36,10 @@ pub fn utf16(bytes: &[u8]) -> bool {
 /// it as a line break but line-based tools (and our document splitter) do not, so
 /// such a file is refused rather than misread.
 pub fn cr_only_line(text: &str) -> Option<usize> {
+    // Most files have no CR at all: one memchr pass says so.
+    if !text.contains('\r') {
+        return None;
+    }
     let bytes = text.as_bytes();
     let mut line = 1;
     for (i, b) in bytes.iter().enumerate() {

@@ -426,13 +426,26 @@ impl SourceFile {
         if threads < 2 {
             fill(0, &mut documents, &mut visited);
         } else {
-            let chunk = segments.len().div_ceil(threads);
+            // Small batches handed out as threads come free: two fixed halves
+            // finish far apart when one core is slower (a shared or busy host).
+            const BATCH: usize = 64;
+            let batches: Vec<_> = documents
+                .chunks_mut(BATCH)
+                .zip(visited.chunks_mut(BATCH))
+                .enumerate()
+                .map(|(n, (docs, seen))| (n * BATCH, docs, seen))
+                .collect();
+            let queue = std::sync::Mutex::new(batches.into_iter());
+            let next = || queue.lock().ok().and_then(|mut q| q.next());
             std::thread::scope(|scope| {
-                let handles: Vec<_> = documents
-                    .chunks_mut(chunk)
-                    .zip(visited.chunks_mut(chunk))
-                    .enumerate()
-                    .map(|(n, (docs, seen))| scope.spawn(move || fill(n * chunk, docs, seen)))
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            while let Some((first, docs, seen)) = next() {
+                                fill(first, docs, seen);
+                            }
+                        })
+                    })
                     .collect();
                 for h in handles {
                     // A panic in a parser thread would be a bug: the part it left
