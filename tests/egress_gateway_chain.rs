@@ -804,3 +804,25 @@ fn a_gateway_named_in_two_files_resolves_to_the_one_beside_the_virtual_service()
         "the last loaded copy (port 8443) is judged"
     );
 }
+
+#[test]
+fn eg28_duplicate_https_port_name_on_the_same_pods() {
+    // A second chain, for another host, with its own Gateway on the same pods.
+    let second = |port_name: &str| {
+        origination()
+            .replace("cnn", "bbc")
+            .replace("name: istio-egressgateway}", "name: egress-bbc}")
+            .replace("[istio-egressgateway", "[egress-bbc")
+            .replace("https-port-for-tls-origination", port_name)
+    };
+    let fixed = format!("{}---\n{}", origination(), second("https-bbc"));
+    let broken = format!(
+        "{}---\n{}",
+        origination(),
+        second("https-port-for-tls-origination")
+    );
+    check(&fixed, &broken, "EG28", W, true);
+    let found = analyze(&broken);
+    let hit = found.iter().find(|l| l.diagnostic.code == "EG28").unwrap();
+    assert_eq!(hit.diagnostic.resource.name, "egress-bbc", "the later Gateway is the one ignored");
+}

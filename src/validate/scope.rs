@@ -296,6 +296,9 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
                     if let Some(c) = s.tls.as_ref().and_then(|t| t.credential_name.as_deref()) {
                         refers.push(format!("s:{c}"));
                     }
+                    if let Some(k) = super::chain::https_port_key(&g, s) {
+                        declares.push(format!("gp:{k}"));
+                    }
                 }
             }
             Some(Ok(crate::model::ChainResource::VirtualService(v))) => {

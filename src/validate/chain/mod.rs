@@ -9,6 +9,7 @@
 //! This module finds the chains; `rules` judges them.
 
 mod external;
+pub(crate) use external::https_port_key;
 mod rules;
 
 use super::scope::{Entry, fqdn, hosts_match};

@@ -181,6 +181,13 @@ pub static ENTRIES: &[Explanation] = &[
         "port: {number: 9443, ...}   # EG26",
     ),
     x(
+        "EG28",
+        "Duplicate HTTPS port name on one gateway",
+        "Two Gateways on the same egress gateway pods declare an HTTPS server with the same port name and number: the gateway builds one route configuration per name and keeps the first server, ignoring the other.",
+        "Give each HTTPS server its own port name (e.g. https-api-example-com).",
+        "# egress-a and egress-b: port {number: 443, name: https, protocol: HTTPS}   # EG28",
+    ),
+    x(
         "EG30",
         "Gateway host admits another namespace",
         "The matching server host has a namespace prefix (ns/host, ./host) that is not the VirtualService's namespace, so the VirtualService is not bound.",
