@@ -824,5 +824,8 @@ fn eg28_duplicate_https_port_name_on_the_same_pods() {
     check(&fixed, &broken, "EG28", W, true);
     let found = analyze(&broken);
     let hit = found.iter().find(|l| l.diagnostic.code == "EG28").unwrap();
-    assert_eq!(hit.diagnostic.resource.name, "egress-bbc", "the later Gateway is the one ignored");
+    assert_eq!(
+        hit.diagnostic.resource.name, "egress-bbc",
+        "the later Gateway is the one ignored"
+    );
 }

@@ -256,3 +256,13 @@ fn a_type_error_does_not_hide_the_other_errors_of_the_resource() {
         1
     );
 }
+
+#[test]
+fn a_tab_in_the_indentation_is_named_with_its_line() {
+    let yaml = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: api\nspec:\n\thosts: [api.example.com]\n";
+    let out = run_on(&["validate"], "tab.yaml", yaml.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let said = text(&out);
+    assert!(said.contains("tab.yaml:6:"), "{said}");
+    assert!(said.contains("a tab character indents this line"), "{said}");
+}

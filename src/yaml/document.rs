@@ -18,7 +18,7 @@ fn shift(pos: Pos, first_line: usize) -> Pos {
     }
 }
 
-fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> LoadError {
+fn yaml_error(e: &serde_yaml::Error, text: &str, first_line: usize) -> LoadError {
     let pos = e
         .location()
         .map(|l| Pos {
@@ -26,13 +26,24 @@ fn yaml_error(e: &serde_yaml::Error, first_line: usize) -> LoadError {
             column: l.column(),
         })
         .unwrap_or(Pos { line: 1, column: 1 });
-    let text = e.to_string();
-    let message = if text.contains("recursion limit exceeded") {
+    // The usual cause of a token that cannot start: a tab in the indentation.
+    let tab_indented = text
+        .lines()
+        .nth(pos.line.saturating_sub(1))
+        .is_some_and(|l| {
+            l.chars()
+                .take_while(|c| c.is_whitespace())
+                .any(|c| c == '\t')
+        });
+    let said = e.to_string();
+    let message = if said.contains("recursion limit exceeded") {
         "nesting too deep (more than 128 levels): recursion limit exceeded".to_string()
-    } else if text.contains("repetition limit exceeded") {
+    } else if said.contains("repetition limit exceeded") {
         "aliases expand too far (an alias bomb?): repetition limit exceeded".to_string()
+    } else if tab_indented {
+        "invalid YAML: a tab character indents this line; YAML indents with spaces only, so replace the tab with spaces".to_string()
     } else {
-        format!("invalid YAML: {}", strip_location(&text))
+        format!("invalid YAML: {}", strip_location(&said))
     };
     LoadError {
         class: LoadErrorClass::Yaml,
@@ -132,7 +143,7 @@ pub(super) fn parse_document(
     let value = match read_value(text) {
         Ok(v) => v,
         Err(e) => {
-            doc.error = Some(yaml_error(&e, line));
+            doc.error = Some(yaml_error(&e, text, line));
             return doc;
         }
     };
