@@ -90,14 +90,20 @@ fn a_chain_from_its_recipe_is_clean_and_the_route_panel_selects_each_piece() {
     assert!(codes(app).is_empty(), "{:?}", codes(app));
     // The new ServiceEntry is selected: its traffic leaves through the gateway.
     assert_eq!(selected_kind(app), "ServiceEntry");
-    assert!(h.query_by_label("Leaves via egress gateway").is_some());
+    assert!(
+        h.query_by_label_contains("Leaves via egress gateway")
+            .is_some()
+    );
     for kind in ["Gateway", "VirtualService"] {
         h.get_by_label_contains(&format!("{kind} istio-system/"))
             .click();
         h.run();
         assert_eq!(selected_kind(h.state()), kind);
         // The line stays: the piece belongs to the same chain.
-        assert!(h.query_by_label("Leaves via egress gateway").is_some());
+        assert!(
+            h.query_by_label_contains("Leaves via egress gateway")
+                .is_some()
+        );
     }
     h.get_by_label_contains("(gateway hop)").click();
     h.run();

@@ -1,7 +1,7 @@
 //! The route panel's chain line: when the selection's traffic leaves through
 //! an egress gateway (the selected ServiceEntry's host is carried by a chain,
 //! or the selection is a piece of one), it says so and names every piece of the
-//! chain as a button that selects it.
+//! chain as a line that selects it when clicked.
 
 use super::EgressStudio;
 use crate::validate::Site;
@@ -23,7 +23,7 @@ impl EgressStudio {
         }
     }
 
-    /// "Leaves via egress gateway …" with a button for each piece of the chain.
+    /// "Leaves via egress gateway …" with a line for each piece of the chain.
     pub(super) fn chain_line(&mut self, ui: &mut Ui) {
         let Some(selected) = self.session.selected else {
             return;
@@ -49,26 +49,38 @@ impl EgressStudio {
             add(self, *r, " (to the host)");
         }
         let mut clicked = None;
-        ui.horizontal_wrapped(|ui| {
-            ui.label("Leaves via egress gateway");
-            ui.strong(&chain.gateway);
-            if chain.gateway_site.is_none() {
-                ui.weak("(not among the open files)");
+        // Every line truncates to the panel: a long name never makes the panel
+        // wider than the window gives it.
+        let missing = if chain.gateway_site.is_none() {
+            " (not among the open files)"
+        } else {
+            ""
+        };
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!(
+                    "Leaves via egress gateway {}{missing}",
+                    chain.gateway
+                ))
+                .strong(),
+            )
+            .truncate(),
+        );
+        for (label, site) in &pieces {
+            let text = egui::RichText::new(format!("    {label}"))
+                .small()
+                .color(ui.visuals().hyperlink_color);
+            let link = egui::Label::new(text)
+                .truncate()
+                .sense(egui::Sense::click());
+            let response = ui.add(link).on_hover_text(format!("Select {label}"));
+            if response.hovered() {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
             }
-            ui.label("—");
-            // Buttons, not links: each moves to the next line whole when the
-            // panel is narrow, rather than wrapping in the middle of a name.
-            for (label, site) in &pieces {
-                let button = egui::Button::new(egui::RichText::new(label).small()).truncate();
-                if ui
-                    .add(button)
-                    .on_hover_text(format!("Select {label}"))
-                    .clicked()
-                {
-                    clicked = Some(*site);
-                }
+            if response.clicked() {
+                clicked = Some(*site);
             }
-        });
+        }
         if let Some(site) = clicked {
             self.session.selected = Some(site);
             self.tab = super::EditorTab::Form;
