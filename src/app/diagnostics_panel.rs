@@ -52,14 +52,18 @@ impl EgressStudio {
         let mut jump = None;
         // One line per finding, and only the visible lines are laid out: a
         // workspace with thousands of findings costs no more per frame than a few.
-        let shown: Vec<usize> = self
-            .session
-            .diagnostics
+        // Errors first, then warnings, then notes; in file order within each.
+        let diags = &self.session.diagnostics;
+        let mut shown: Vec<usize> = diags
             .iter()
             .enumerate()
             .filter(|(_, d)| !self.hidden_sources.contains(&d.diagnostic.source))
             .map(|(i, _)| i)
             .collect();
+        shown.sort_by_key(|&i| {
+            let d = &diags[i];
+            (std::cmp::Reverse(d.diagnostic.severity), d.at.file, d.line)
+        });
         let row_height = ui.text_style_height(&egui::TextStyle::Body);
         egui::ScrollArea::vertical()
             .id_salt("diag-scroll")
