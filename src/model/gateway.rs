@@ -188,6 +188,19 @@ impl Server {
 }
 
 impl GatewaySpec {
+    /// The selector as sorted `key=value` pairs joined by commas, as Istio's
+    /// analyzers print it.
+    pub fn selector_text(&self) -> String {
+        let mut labels: Vec<String> = self
+            .selector
+            .iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        labels.sort();
+        labels.join(",")
+    }
+
     /// The servers that are not `null`, with their index.
     pub fn servers(&self) -> impl Iterator<Item = (usize, &Server)> {
         self.servers

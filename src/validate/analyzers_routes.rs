@@ -135,17 +135,7 @@ fn port_selector_required(
 /// IST0145, on each Gateway that shares selector, port, bind and a literal
 /// host with another.
 fn conflicting_gateways(gws: &[(&Entry, Gateway)], out: &mut Out) {
-    let selector = |g: &Gateway| -> String {
-        let mut labels: Vec<String> = g
-            .spec
-            .selector
-            .iter()
-            .flatten()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        labels.sort();
-        labels.join(",")
-    };
+    let selector = |g: &Gateway| g.spec.selector_text();
     for (i, (e, g)) in gws.iter().enumerate() {
         for (si, s) in g.spec.servers() {
             let literal = |h: &String| {

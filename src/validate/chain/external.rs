@@ -291,15 +291,11 @@ pub(crate) fn https_port_key(g: &Gateway, server: &crate::model::Server) -> Opti
         return None;
     }
     let name = server.port.as_ref()?.name.as_deref()?;
-    let mut labels: Vec<String> = g
-        .spec
-        .selector
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    labels.sort();
-    Some(format!("{}/{name}/{}", labels.join(","), server.number()))
+    Some(format!(
+        "{}/{name}/{}",
+        g.spec.selector_text(),
+        server.number()
+    ))
 }
 
 /// EG28: an HTTPS server whose port name and number an earlier Gateway on the

@@ -415,35 +415,29 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
             by_host.entry(h).or_default().push(i);
         }
     }
+    // Whether the rule at `i` covers `host` (its host as an FQDN, wildcards honoured).
+    let covers = |i: usize, host: &str| {
+        let (de, dr) = &pieces.destination_rules[i];
+        hosts_match(
+            &fqdn(
+                de.id.namespace,
+                dr.spec.host.as_deref().unwrap_or(""),
+                SUFFIX,
+            ),
+            host,
+        )
+    };
     let rules_of = |host: &str| -> Vec<usize> {
         if host.starts_with('*') {
             return (0..pieces.destination_rules.len())
-                .filter(|&i| {
-                    let (de, dr) = &pieces.destination_rules[i];
-                    let h = fqdn(
-                        de.id.namespace,
-                        dr.spec.host.as_deref().unwrap_or(""),
-                        SUFFIX,
-                    );
-                    hosts_match(&h, host)
-                })
+                .filter(|&i| covers(i, host))
                 .collect();
         }
         let mut found: Vec<usize> = by_host
             .get(&host.to_ascii_lowercase())
             .cloned()
             .unwrap_or_default();
-        found.extend(wild.iter().copied().filter(|&i| {
-            let (de, dr) = &pieces.destination_rules[i];
-            hosts_match(
-                &fqdn(
-                    de.id.namespace,
-                    dr.spec.host.as_deref().unwrap_or(""),
-                    SUFFIX,
-                ),
-                host,
-            )
-        }));
+        found.extend(wild.iter().copied().filter(|&i| covers(i, host)));
         found
     };
     let mut out = Vec::new();
@@ -493,15 +487,7 @@ pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
                     for sub in subsets {
                         f.extend(by_subset.get(&(lower.clone(), *sub)).into_iter().flatten());
                     }
-                    f.extend(wild.iter().copied().filter(|&i| {
-                        let (de, dr) = &pieces.destination_rules[i];
-                        let w = fqdn(
-                            de.id.namespace,
-                            dr.spec.host.as_deref().unwrap_or(""),
-                            SUFFIX,
-                        );
-                        hosts_match(&w, h)
-                    }));
+                    f.extend(wild.iter().copied().filter(|&i| covers(i, h)));
                 }
                 f
             };
