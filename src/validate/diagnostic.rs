@@ -171,3 +171,38 @@ impl Findings {
         }
     }
 }
+
+/// A value as Istio's messages quote it (Go's `%q`): in double quotes, with `"`,
+/// `\` and control characters escaped and printable text as written.
+pub fn quoted(s: impl AsRef<str>) -> String {
+    let s = s.as_ref();
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::quoted;
+
+    #[test]
+    fn quotes_as_istio_messages_do() {
+        assert_eq!(quoted("api.example.com"), "\"api.example.com\"");
+        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+        assert_eq!(quoted("tab\there\n"), "\"tab\\there\\n\"");
+        assert_eq!(quoted("bell\u{7}"), "\"bell\\x07\"");
+        assert_eq!(quoted("héllo"), "\"héllo\"");
+    }
+}

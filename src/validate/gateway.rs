@@ -18,7 +18,7 @@ pub fn check(gw: &Gateway, opts: &Options, f: &mut Findings) {
         f.error(
             "GW1",
             "metadata.name",
-            format!("invalid gateway name: {name:?}"),
+            format!("invalid gateway name: {}", crate::validate::quoted(name)),
         );
     }
     if gw.spec.servers.is_empty() {
@@ -132,7 +132,10 @@ fn check_host(h: &str, p: &str, f: &mut Findings) {
                 f.error(
                     "GW9",
                     p,
-                    format!("invalid namespace value {ns:?} in gateway"),
+                    format!(
+                        "invalid namespace value {} in gateway",
+                        crate::validate::quoted(ns)
+                    ),
                 );
             }
             name
@@ -163,7 +166,7 @@ fn check_port(port: Option<&GatewayPort>, bind: &str, p: &str, f: &mut Findings)
         f.error(
             "GW11",
             format!("{p}.port.protocol"),
-            format!("invalid protocol {proto:?}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP"),
+            format!("invalid protocol {}, supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP", crate::validate::quoted(proto)),
         );
     }
     let number = port.number.unwrap_or(0);
@@ -198,7 +201,7 @@ fn port_text(port: &GatewayPort) -> String {
         parts.push(format!("number:{n}"));
     }
     if let Some(pr) = port.protocol.as_deref().filter(|s| !s.is_empty()) {
-        parts.push(format!("protocol:{pr:?}"));
+        parts.push(format!("protocol:{}", crate::validate::quoted(pr)));
     }
     parts.join(" ")
 }
@@ -246,7 +249,7 @@ fn check_tls(tls: &ServerTls, p: &str, opts: &Options, f: &mut Findings) {
         f.error(
             "CRD-ENUM",
             format!("{p}.mode"),
-            format!("unknown value {m:?}: use one of PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL"),
+            format!("unknown value {}: use one of PASSTHROUGH, SIMPLE, MUTUAL, AUTO_PASSTHROUGH, ISTIO_MUTUAL, OPTIONAL_MUTUAL", crate::validate::quoted(m)),
         );
         return;
     };
@@ -476,7 +479,8 @@ fn cel(tls: &ServerTls, p: &str, f: &mut Findings) {
                 "CRD-ENUM",
                 format!("{p}.{key}"),
                 format!(
-                    "unknown value {v:?}: use one of TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3"
+                    "unknown value {}: use one of TLS_AUTO, TLSV1_0, TLSV1_1, TLSV1_2, TLSV1_3",
+                    crate::validate::quoted(v)
                 ),
             );
         }

@@ -146,7 +146,7 @@ pub fn gateway_names(names: &[String], path: &str, f: &mut Findings) {
                     f.warning(
                         "GN1",
                         &p,
-                        format!("using legacy gatewayName format {g:?}; prefer the <namespace>/<name> format: \"{ns}/{name}\""),
+                        format!("using legacy gatewayName format {}; prefer the <namespace>/<name> format: \"{ns}/{name}\"", crate::validate::quoted(g)),
                     );
                 }
                 f.check("GN2", &p, validate_fqdn(g));
@@ -161,13 +161,23 @@ pub fn gateway_names(names: &[String], path: &str, f: &mut Findings) {
                     );
                 }
                 if !is_dns1123_label(ns) {
-                    f.error("GN4", &p, format!("invalid value for namespace: {ns:?}"));
+                    f.error(
+                        "GN4",
+                        &p,
+                        format!(
+                            "invalid value for namespace: {}",
+                            crate::validate::quoted(ns)
+                        ),
+                    );
                 }
                 if !is_dns1123_label(name) {
                     f.error(
                         "GN5",
                         &p,
-                        format!("invalid value for gateway name: {name:?}"),
+                        format!(
+                            "invalid value for gateway name: {}",
+                            crate::validate::quoted(name)
+                        ),
                     );
                 }
             }
@@ -282,7 +292,7 @@ fn sni_host(h: &str, spec: &VirtualServiceSpec, gateway_only: bool, p: &str, f: 
             f.warning(
                 "VS10",
                 p,
-                format!("using an IP address ({h:?}) goes against SNI spec and most clients do not support this"),
+                format!("using an IP address ({}) goes against SNI spec and most clients do not support this", crate::validate::quoted(h)),
             );
         } else {
             f.error("VS9", p, m);
@@ -294,7 +304,8 @@ fn sni_host(h: &str, spec: &VirtualServiceSpec, gateway_only: bool, p: &str, f: 
             "VS11",
             p,
             format!(
-                "SNI host {h:?} is not a compatible subset of any of the virtual service hosts: [{}]",
+                "SNI host {} is not a compatible subset of any of the virtual service hosts: [{}]",
+                crate::validate::quoted(h),
                 spec.hosts.join(", ")
             ),
         );
@@ -387,7 +398,7 @@ fn unreachable_rules(spec: &VirtualServiceSpec, kind: RuleKind, f: &mut Findings
     let mut seen: Vec<(RouteMatch, usize)> = Vec::new();
     let mut empty_at: Option<usize> = None;
     let rule_name = |r: &Rule, i: usize| match (&r.name, kind) {
-        (Some(n), RuleKind::Http) if !n.is_empty() => format!("{n:?}"),
+        (Some(n), RuleKind::Http) if !n.is_empty() => crate::validate::quoted(n),
         _ => format!("#{i}"),
     };
     for (i, r) in rules.iter().enumerate() {
@@ -425,7 +436,7 @@ fn unreachable_rules(spec: &VirtualServiceSpec, kind: RuleKind, f: &mut Findings
             let match_name = key.extra.shift_remove("name");
             if let Some((_, earlier)) = seen.iter().find(|(s, _)| *s == key) {
                 let mname = match (match_name.as_ref().and_then(|n| n.as_str()), kind) {
-                    (Some(n), RuleKind::Http) if !n.is_empty() => format!("{n:?}"),
+                    (Some(n), RuleKind::Http) if !n.is_empty() => crate::validate::quoted(n),
                     _ => format!("#{j}"),
                 };
                 let earlier_name = rules[*earlier]

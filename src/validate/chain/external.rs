@@ -258,7 +258,8 @@ pub(super) fn gateway_alone(p: &Pieces, e: &Entry, g: &Gateway, s: &ChainSetting
                 "EG24",
                 &format!("spec.servers[{i}].tls.credentialName"),
                 format!(
-                    "Referenced credentialName not found: {cred:?} in gateway namespace {gw_ns}: the Secret must be in the namespace of the gateway pods"
+                    "Referenced credentialName not found: {} in gateway namespace {gw_ns}: the Secret must be in the namespace of the gateway pods",
+                    crate::validate::quoted(cred)
                 ),
                 &[],
             );

@@ -144,7 +144,8 @@ fn binding(p: &Pieces, c: &Chain, out: &mut Out) {
                 "EG4",
                 &gp,
                 format!(
-                    "Referenced gateway not found: {resolved:?}; istioctl analyze reports IST0101 unless the Gateway is among the files: add the Gateway or fix the name (a short name means the VirtualService's namespace)"
+                    "Referenced gateway not found: {}; istioctl analyze reports IST0101 unless the Gateway is among the files: add the Gateway or fix the name (a short name means the VirtualService's namespace)",
+                    crate::validate::quoted(resolved)
                 ),
                 &[],
             );
