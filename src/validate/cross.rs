@@ -11,15 +11,16 @@ use std::collections::{HashMap, HashSet};
 
 /// Runs every check of egress-studio's own over `entries`.
 pub fn run(entries: &[Entry], out: &mut Out) {
-    let ses = super::scope::service_entries(entries);
-    let drs = super::scope::destination_rules(entries);
-    service_entry_pairs(&ses, out);
-    let originated = super::chain::gateway_originated(entries);
-    let carried = super::chain::gateway_carried(entries);
+    // One reading of the pieces serves the entries, the rules and the chains.
+    let pieces = super::chain::Pieces::of(entries);
+    let (ses, drs) = (&pieces.service_entries, &pieces.destination_rules);
+    service_entry_pairs(ses, out);
+    let originated = super::chain::gateway_originated(&pieces);
+    let carried = super::chain::gateway_carried(&pieces);
     let pods = crate::policy::GatewayPods::of(entries.iter().map(|e| e.resource));
-    destination_rules(&drs, &ses, (&carried, &pods), out);
-    plaintext_to_tls_ports(&drs, &ses, &pods, out);
-    merge_rule_plaintext(&drs, &originated, out);
+    destination_rules(drs, ses, (&carried, &pods), out);
+    plaintext_to_tls_ports(drs, ses, &pods, out);
+    merge_rule_plaintext(drs, &originated, out);
 }
 
 /// PORT-LEVEL-REPLACES-TLS and CREDENTIAL-NO-SELECTOR: TLS written in a rule that

@@ -294,8 +294,7 @@ pub fn credential_names(dr: &DestinationRule) -> Vec<&str> {
 /// HTTP from sidecars (every route to the gateway is an `http` rule): a
 /// DestinationRule that originates TLS there is TLS origination at the gateway,
 /// not double TLS.
-pub fn gateway_originated(entries: &[Entry]) -> std::collections::HashSet<(String, u32)> {
-    let pieces = Pieces::of(entries);
+pub fn gateway_originated(pieces: &Pieces) -> std::collections::HashSet<(String, u32)> {
     let mut out = std::collections::HashSet::new();
     for (e, vs) in &pieces.virtual_services {
         let Some(c) = Chain::of(e, vs) else { continue };
@@ -314,8 +313,7 @@ pub fn gateway_originated(entries: &[Entry]) -> std::collections::HashSet<(Strin
 /// `(host, port)` pairs whose traffic sidecars send to an egress gateway (the
 /// VirtualService's hosts, with the port its mesh rule matches, `None` for a
 /// rule that matches every port): sidecars do not originate TLS there themselves.
-pub fn gateway_carried(entries: &[Entry]) -> std::collections::HashSet<(String, Option<u32>)> {
-    let pieces = Pieces::of(entries);
+pub fn gateway_carried(pieces: &Pieces) -> std::collections::HashSet<(String, Option<u32>)> {
     let mut out = std::collections::HashSet::new();
     for (e, vs) in &pieces.virtual_services {
         let Some(c) = Chain::of(e, vs) else { continue };
