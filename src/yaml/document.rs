@@ -123,6 +123,11 @@ pub(super) fn parse_document(
         return doc;
     }
     let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
+    // The block reader refuses flow collections, so it needs no depth guard.
+    if let Some(item) = direct_item(text, Reader::Block) {
+        doc.items = vec![item];
+        return doc;
+    }
     if let Some(pos) = super::guard::flow_too_deep(text) {
         doc.error = Some(LoadError {
             class: LoadErrorClass::Yaml,
@@ -135,7 +140,7 @@ pub(super) fn parse_document(
         });
         return doc;
     }
-    if let Some(item) = direct_item(text) {
+    if let Some(item) = direct_item(text, Reader::Libyaml) {
         // Exactly one slot: a pushed-to Vec would reserve four.
         doc.items = vec![item];
         return doc;
@@ -214,12 +219,30 @@ fn value_kind(v: &Value) -> &'static str {
     }
 }
 
+/// Which parser a fast path reads with.
+#[derive(Clone, Copy)]
+enum Reader {
+    /// The block reader: several times faster, for plain block YAML only.
+    Block,
+    /// libyaml, through yaml_serde: any YAML.
+    Libyaml,
+}
+
+impl Reader {
+    fn read<T: DeserializeOwned>(self, text: &str) -> Option<T> {
+        match self {
+            Reader::Block => super::block_de::from_str(text),
+            Reader::Libyaml => serde_yaml::from_str(text).ok(),
+        }
+    }
+}
+
 /// The fast path for the common document, a plain ServiceEntry or
 /// DestinationRule: typed straight from the text, without building a YAML value
 /// first. Anything unusual (merge keys, quoted or repeated `kind` / `apiVersion`,
 /// any error) returns `None`, and the document takes the general path, which
 /// gives the same model and locates errors.
-fn direct_item(text: &str) -> Option<Item> {
+fn direct_item(text: &str, reader: Reader) -> Option<Item> {
     if text.contains("<<") {
         return None;
     }
@@ -251,7 +274,7 @@ fn direct_item(text: &str) -> Option<Item> {
     };
     match IstioKind::from_type(api_version, kind)? {
         IstioKind::ServiceEntry => {
-            let se: ServiceEntry = serde_yaml::from_str(text).ok()?;
+            let se: ServiceEntry = reader.read(text)?;
             let (name, ns) = (se.metadata.name.clone(), se.metadata.namespace.clone());
             Some(typed(
                 Resource::ServiceEntry(Box::new(se)),
@@ -260,7 +283,7 @@ fn direct_item(text: &str) -> Option<Item> {
             ))
         }
         IstioKind::DestinationRule => {
-            let dr: DestinationRule = serde_yaml::from_str(text).ok()?;
+            let dr: DestinationRule = reader.read(text)?;
             let (name, ns) = (dr.metadata.name.clone(), dr.metadata.namespace.clone());
             Some(typed(
                 Resource::DestinationRule(Box::new(dr)),
@@ -274,7 +297,10 @@ fn direct_item(text: &str) -> Option<Item> {
 /// Parses one document's text into a value as kubectl reads it: YAML merge keys
 /// (`<<:`) are resolved.
 pub(super) fn read_value(text: &str) -> Result<Value, serde_yaml::Error> {
-    let mut value: Value = serde_yaml::from_str(text)?;
+    let mut value: Value = match super::block_de::from_str(text) {
+        Some(value) => value,
+        None => serde_yaml::from_str(text)?,
+    };
     value.apply_merge()?;
     Ok(value)
 }

@@ -17,6 +17,10 @@ mod fragment;
 mod guard;
 mod lenient;
 pub use lenient::best_effort;
+mod block;
+mod block_de;
+#[cfg(test)]
+mod block_tests;
 mod load;
 mod locate;
 mod patch;
