@@ -45,6 +45,44 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
     (reader.pos == reader.lines.len()).then_some(reader.events)
 }
 
+/// The scalar value of the top-level mapping's `key`, if it has exactly one
+/// such key and its value is a scalar.
+pub(super) fn top_level_scalar<'a>(events: &[Event<'a>], key: &str) -> Option<&'a str> {
+    if events.first() != Some(&Event::MapStart) {
+        return None;
+    }
+    let mut found = None;
+    let (mut depth, mut is_key) = (0usize, true);
+    for pair in events[1..].windows(2) {
+        match pair[0] {
+            Event::MapStart | Event::SeqStart => depth += 1,
+            Event::MapEnd | Event::SeqEnd => depth = depth.checked_sub(1)?,
+            Event::Scalar { text, .. } if depth == 0 && is_key && text == key => {
+                let Event::Scalar { text: value, .. } = pair[1] else {
+                    return None;
+                };
+                if found.replace(value).is_some() {
+                    return None;
+                }
+            }
+            Event::Scalar { .. } => {}
+        }
+        // At the top level a key follows each complete value.
+        if depth == 0 && !matches!(pair[0], Event::MapStart | Event::SeqStart) {
+            is_key = !is_key;
+        }
+    }
+    found
+}
+
+/// Whether a `<<` merge key (or any `<<` scalar) appears: kubectl resolves
+/// merges, which only the general path does.
+pub(super) fn has_merge_key(events: &[Event<'_>]) -> bool {
+    events
+        .iter()
+        .any(|e| matches!(e, Event::Scalar { text: "<<", .. }))
+}
+
 /// Only printable characters as libyaml defines them, no tab, and CR only
 /// before LF.
 fn characters_ok(text: &str) -> bool {
@@ -322,7 +360,26 @@ fn starts_plain(text: &str) -> bool {
     match bytes.first() {
         None => false,
         Some(b'-') => bytes.get(1).is_some_and(|b| *b != b' '),
-        Some(b) => !b"?:,[]{}#&*!|>'\"%@`".contains(b),
+        Some(b) => !matches!(
+            b,
+            b'?' | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        ),
     }
 }
 
@@ -332,14 +389,22 @@ fn split_key(content: &str) -> Option<(&str, &str)> {
         return None;
     }
     let bytes = content.as_bytes();
-    let colon = (0..bytes.len())
-        .find(|&i| bytes[i] == b':' && bytes.get(i + 1).is_none_or(|b| *b == b' '))?;
-    let key = &content[..colon];
-    // libyaml refuses an implicit key longer than 1024 characters.
-    if key.len() > 1024 || key.ends_with(' ') || key.contains(" #") {
-        return None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            // A comment before any colon: not a key line.
+            b'#' if i > 0 && bytes[i - 1] == b' ' => return None,
+            b':' if bytes.get(i + 1).is_none_or(|b| *b == b' ') => {
+                let key = &content[..i];
+                // libyaml refuses an implicit key longer than 1024 characters.
+                if key.len() > 1024 || key.ends_with(' ') {
+                    return None;
+                }
+                return Some((key, &content[i + 1..]));
+            }
+            _ => {}
+        }
     }
-    Some((key, &content[colon + 1..]))
+    None
 }
 
 /// A single-line plain scalar, its comment cut off; `None` where libyaml would
@@ -397,6 +462,19 @@ mod tests {
             MapEnd,
         ];
         assert_eq!(events(text), Some(want));
+    }
+
+    #[test]
+    fn finds_top_level_keys_only() {
+        let text = "metadata:\n  kind: inner\n  list:\n  - kind: item\nkind: ServiceEntry\nspec: {}\napiVersion: 'v1'\n";
+        let ev = events(text).unwrap();
+        assert_eq!(super::top_level_scalar(&ev, "kind"), Some("ServiceEntry"));
+        assert_eq!(super::top_level_scalar(&ev, "apiVersion"), Some("v1"));
+        assert_eq!(super::top_level_scalar(&ev, "spec"), None);
+        let twice = events("kind: A\nkind: B\n").unwrap();
+        assert_eq!(super::top_level_scalar(&twice, "kind"), None);
+        let merge = events("a:\n  <<: x\n").unwrap();
+        assert!(super::has_merge_key(&merge));
     }
 
     #[test]

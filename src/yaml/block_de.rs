@@ -14,11 +14,12 @@ use std::fmt;
 /// `text` deserialized as `T`, when the fast reader accepts it and `T` reads
 /// from it; `None` otherwise.
 pub(super) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    let events = block::events(text)?;
-    let mut de = Events {
-        events: &events,
-        pos: 0,
-    };
+    from_events(&block::events(text)?)
+}
+
+/// A document's events deserialized as `T`, or `None`.
+pub(super) fn from_events<T: DeserializeOwned>(events: &[Event<'_>]) -> Option<T> {
+    let mut de = Events { events, pos: 0 };
     let value = T::deserialize(&mut de).ok()?;
     (de.pos == events.len()).then_some(value)
 }

@@ -124,7 +124,7 @@ pub(super) fn parse_document(
     }
     let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
     // The block reader refuses flow collections, so it needs no depth guard.
-    if let Some(item) = direct_item(text, Reader::Block) {
+    if let Some(item) = block_item(text) {
         doc.items = vec![item];
         return doc;
     }
@@ -140,7 +140,7 @@ pub(super) fn parse_document(
         });
         return doc;
     }
-    if let Some(item) = direct_item(text, Reader::Libyaml) {
+    if let Some(item) = direct_item(text) {
         // Exactly one slot: a pushed-to Vec would reserve four.
         doc.items = vec![item];
         return doc;
@@ -219,30 +219,31 @@ fn value_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Which parser a fast path reads with.
-#[derive(Clone, Copy)]
-enum Reader {
-    /// The block reader: several times faster, for plain block YAML only.
-    Block,
-    /// libyaml, through yaml_serde: any YAML.
-    Libyaml,
-}
-
-impl Reader {
-    fn read<T: DeserializeOwned>(self, text: &str) -> Option<T> {
-        match self {
-            Reader::Block => super::block_de::from_str(text),
-            Reader::Libyaml => serde_yaml::from_str(text).ok(),
-        }
+/// The fastest path: a plain block-YAML ServiceEntry or DestinationRule, read
+/// by the block reader and typed from its events (see [`super::block`]).
+fn block_item(text: &str) -> Option<Item> {
+    let events = super::block::events(text)?;
+    if super::block::has_merge_key(&events) {
+        return None;
     }
+    let api_version = super::block::top_level_scalar(&events, "apiVersion")?;
+    let kind = super::block::top_level_scalar(&events, "kind")?;
+    typed_item(api_version, kind, |kind| match kind {
+        IstioKind::ServiceEntry => {
+            super::block_de::from_events(&events).map(|se| Resource::ServiceEntry(Box::new(se)))
+        }
+        IstioKind::DestinationRule => {
+            super::block_de::from_events(&events).map(|dr| Resource::DestinationRule(Box::new(dr)))
+        }
+    })
 }
 
 /// The fast path for the common document, a plain ServiceEntry or
-/// DestinationRule: typed straight from the text, without building a YAML value
-/// first. Anything unusual (merge keys, quoted or repeated `kind` / `apiVersion`,
-/// any error) returns `None`, and the document takes the general path, which
-/// gives the same model and locates errors.
-fn direct_item(text: &str, reader: Reader) -> Option<Item> {
+/// DestinationRule: typed straight from the text by yaml_serde, without
+/// building a YAML value first. Anything unusual (merge keys, quoted or
+/// repeated `kind` / `apiVersion`, any error) returns `None`, and the document
+/// takes the general path, which gives the same model and locates errors.
+fn direct_item(text: &str) -> Option<Item> {
     if text.contains("<<") {
         return None;
     }
@@ -262,36 +263,37 @@ fn direct_item(text: &str, reader: Reader) -> Option<Item> {
             }
         }
     }
-    let (kind, api_version) = (kind?, api_version?);
-    let typed = |value: Resource, name: Option<&String>, namespace: Option<&String>| Item {
+    typed_item(api_version?, kind?, |kind| match kind {
+        IstioKind::ServiceEntry => serde_yaml::from_str(text)
+            .ok()
+            .map(|se| Resource::ServiceEntry(Box::new(se))),
+        IstioKind::DestinationRule => serde_yaml::from_str(text)
+            .ok()
+            .map(|dr| Resource::DestinationRule(Box::new(dr))),
+    })
+}
+
+/// The item for a ServiceEntry or DestinationRule of this type, typed by `read`.
+fn typed_item(
+    api_version: &str,
+    kind: &str,
+    read: impl FnOnce(IstioKind) -> Option<Resource>,
+) -> Option<Item> {
+    let resource = read(IstioKind::from_type(api_version, kind)?)?;
+    let metadata = match &resource {
+        Resource::ServiceEntry(se) => &se.metadata,
+        Resource::DestinationRule(dr) => &dr.metadata,
+        _ => return None,
+    };
+    Some(Item {
         list_index: None,
         list_path: Vec::new(),
         api_version: api_version.to_string(),
         kind: kind.to_string(),
-        name: name.cloned().unwrap_or_default(),
-        namespace: namespace.cloned(),
-        resource: Ok(value),
-    };
-    match IstioKind::from_type(api_version, kind)? {
-        IstioKind::ServiceEntry => {
-            let se: ServiceEntry = reader.read(text)?;
-            let (name, ns) = (se.metadata.name.clone(), se.metadata.namespace.clone());
-            Some(typed(
-                Resource::ServiceEntry(Box::new(se)),
-                name.as_ref(),
-                ns.as_ref(),
-            ))
-        }
-        IstioKind::DestinationRule => {
-            let dr: DestinationRule = reader.read(text)?;
-            let (name, ns) = (dr.metadata.name.clone(), dr.metadata.namespace.clone());
-            Some(typed(
-                Resource::DestinationRule(Box::new(dr)),
-                name.as_ref(),
-                ns.as_ref(),
-            ))
-        }
-    }
+        name: metadata.name.clone().unwrap_or_default(),
+        namespace: metadata.namespace.clone(),
+        resource: Ok(resource),
+    })
 }
 
 /// Parses one document's text into a value as kubectl reads it: YAML merge keys
