@@ -20,16 +20,22 @@ fn children_max_rss_kib() -> i64 {
 
 fn validate(c: &mut Criterion) {
     let Ok(dir) = tempfile::tempdir() else { return };
+    // One ServiceEntry in ten behind an egress gateway (Gateway, VirtualService
+    // and the gateway hop's DestinationRule), as the edit benchmark's `_gateways`.
+    let chained = dir.path().join("big-gateways.yaml");
+    if std::fs::write(&chained, generate::workspace_yaml_with_gateways(10_000)).is_err() {
+        return;
+    }
     let path = dir.path().join("big.yaml");
     let text = generate::workspace_yaml(10_000);
     let size = text.len();
     if std::fs::write(&path, text).is_err() {
         return;
     }
-    let run = || {
+    let run_on = |file: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_egress-studio"))
             .arg("validate")
-            .arg(&path)
+            .arg(file)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -37,9 +43,12 @@ fn validate(c: &mut Criterion) {
     };
     let mut group = c.benchmark_group("validate");
     group.sample_size(20);
-    group.bench_function("process_10k_resources", |b| b.iter(run));
-    group.finish();
+    group.bench_function("process_10k_resources", |b| b.iter(|| run_on(&path)));
     let rss = children_max_rss_kib();
+    group.bench_function("process_10k_resources_gateways", |b| {
+        b.iter(|| run_on(&chained))
+    });
+    group.finish();
     println!(
         "validate: file {:.2} MB, max RSS {:.1} MB ({:.1}x the file)",
         size as f64 / 1e6,

@@ -413,14 +413,21 @@ fn plain_scalar(rest: &str) -> Option<&str> {
     if !starts_plain(rest) {
         return None;
     }
-    let text = match rest.find(" #") {
-        Some(i) => rest[..i].trim_end_matches(' '),
-        None => rest,
-    };
-    if text.contains(": ") || text.ends_with(':') {
-        return None;
+    let bytes = rest.as_bytes();
+    let mut end = bytes.len();
+    for (i, pair) in bytes.windows(2).enumerate() {
+        match pair {
+            // `: ` would start a mapping value where none may be.
+            b": " => return None,
+            b" #" => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
     }
-    Some(text)
+    let text = rest[..end].trim_end_matches(' ');
+    (!text.ends_with(':')).then_some(text)
 }
 
 #[cfg(test)]
