@@ -829,3 +829,41 @@ fn eg28_duplicate_https_port_name_on_the_same_pods() {
         "the later Gateway is the one ignored"
     );
 }
+
+#[test]
+fn eg35_server_that_cannot_share_its_port() {
+    // A plain HTTP server added on the port the chain's ISTIO_MUTUAL server holds.
+    let plain_beside_tls = origination().replace(
+        "    tls: {mode: ISTIO_MUTUAL}\n",
+        "    tls: {mode: ISTIO_MUTUAL}\n  - port: {number: 80, name: http-plain, protocol: HTTP}\n    hosts: [edition.cnn.com]\n",
+    );
+    // The same server on a port of its own is fine.
+    let own_port = plain_beside_tls.replace(
+        "{number: 80, name: http-plain",
+        "{number: 8080, name: http-plain",
+    );
+    check(&own_port, &plain_beside_tls, "EG35", W, false);
+    let found = analyze(&plain_beside_tls);
+    let hit = found.iter().find(|l| l.diagnostic.code == "EG35").unwrap();
+    assert_eq!(hit.diagnostic.path, "spec.servers[1].port");
+    // The other end is the port's first server, in the same Gateway.
+    assert_eq!(hit.related.len(), 1);
+    assert_eq!(hit.related[0].path, "spec.servers[0].port");
+    assert!(hit.related[0].line > 0 && hit.related[0].line < hit.line);
+    assert!(
+        hit.diagnostic.message.contains("HTTP server on port 80")
+            && hit.diagnostic.message.contains("servers[0]"),
+        "{}",
+        hit.diagnostic.message
+    );
+    // Two HTTP servers merge: no finding.
+    let http_pair = origination()
+        .replace("https-port-for-tls-origination, protocol: HTTPS", "http-a, protocol: HTTP")
+        .replace("    tls: {mode: ISTIO_MUTUAL}\n", "  - port: {number: 80, name: http-b, protocol: HTTP2}\n    hosts: [other.example.com]\n");
+    assert!(
+        analyze(&http_pair)
+            .iter()
+            .all(|l| l.diagnostic.code != "EG35"),
+        "HTTP servers share a port"
+    );
+}

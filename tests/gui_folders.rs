@@ -567,3 +567,42 @@ fn files_that_appear_in_an_opened_folder_join_and_closed_ones_stay_closed() {
     let tree = h.state_mut().resource_tree();
     assert!(tree.iter().any(|l| l.trim() == "- new/"), "{tree:#?}");
 }
+
+#[test]
+fn opening_another_file_keeps_the_path_mappings() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yaml");
+    let b = dir.path().join("b.yaml");
+    write(
+        &a,
+        &format!(
+            "{}---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: a\n  namespace: default\nspec:\n  host: a.example.com\n  trafficPolicy:\n    tls:\n      mode: SIMPLE\n      caCertificates: /etc/certs/ca.pem\n",
+            se("a", "a.example.com")
+        ),
+    );
+    write(&b, &se("b", "b.example.com"));
+    let mut h = harness();
+    open_file(&mut h, &a);
+    // The Probe tab of the bottom panel (the form has a Probe button too).
+    h.state_mut().bottom_tab = egress_studio::app::BottomTab::Probe;
+    h.run();
+    for (field, text) in [
+        ("map sidecar path", "/etc/certs"),
+        ("to local folder", "./certs"),
+    ] {
+        h.get_by_role_and_label(Role::TextInput, field).focus();
+        h.run();
+        h.get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        h.run();
+    }
+    h.get_by_label("Add mapping").click();
+    h.run();
+    assert!(h.query_by_label_contains("/etc/certs = ./certs").is_some());
+    open_file(&mut h, &b);
+    assert_eq!(open_paths(h.state()).len(), 2);
+    assert!(
+        h.query_by_label_contains("/etc/certs = ./certs").is_some(),
+        "the mapping made for a.yaml still applies with b.yaml open beside it"
+    );
+}

@@ -10,11 +10,13 @@ use egui::Ui;
 use std::sync::Arc;
 
 impl EgressStudio {
-    /// The workspace's chains, computed once per workspace change.
+    /// The workspace's chains, computed once per workspace change (in a large
+    /// workspace, once the user pauses typing: finding them reads every object).
     fn chains(&mut self) -> Arc<Vec<ChainSummary>> {
         let version = self.session.version();
+        let typing = self.typing_in_large_workspace();
         match &self.chain_cache {
-            Some((v, chains)) if *v == version => chains.clone(),
+            Some((v, chains)) if *v == version || typing => chains.clone(),
             _ => {
                 let chains = Arc::new(crate::validate::chain::summaries(&self.session.workspace));
                 self.chain_cache = Some((version, chains.clone()));

@@ -12,6 +12,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+/// How long after the last edit the user counts as still typing.
+const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// What a cached layout was built from.
 #[derive(Clone, PartialEq)]
 struct CacheKey {
@@ -112,29 +115,36 @@ impl EgressStudio {
     /// a rebuild costs tens of milliseconds, so while edits keep coming the last
     /// picture stays up and the rebuild waits for a pause in typing (the panel
     /// says it is updating); small workspaces update on every change.
-    fn diagram_layout_for_frame(&mut self) -> (Arc<Layout>, bool) {
+    /// Whether the user is typing in a large workspace: the workspace changed
+    /// less than a pause ago and holds more than a few hundred resources. Derived
+    /// views that cost a pass over the workspace (the picture, the chains) then
+    /// keep showing their last version until the pause.
+    pub(super) fn typing_in_large_workspace(&mut self) -> bool {
         const LARGE: usize = 500;
-        const PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
         let version = self.session.version();
         if version != self.diagram.seen_version.0 {
             self.diagram.seen_version = (version, std::time::Instant::now());
         }
+        let typing = self.diagram.seen_version.1.elapsed() < PAUSE
+            && self.session.workspace.resources().nth(LARGE).is_some();
+        if typing && let Some(ctx) = &self.ctx {
+            ctx.request_repaint_after(PAUSE);
+        }
+        typing
+    }
+
+    fn diagram_layout_for_frame(&mut self) -> (Arc<Layout>, bool) {
         let key = self.diagram_key();
-        let waiting = self.diagram.seen_version.1.elapsed() < PAUSE;
+        let typing = self.typing_in_large_workspace();
         if let Some((k, l)) = &self.diagram.cache
-            && waiting
+            && typing
             && k.generation != key.generation
             && (CacheKey {
                 generation: key.generation,
                 ..k.clone()
             }) == key
-            && self.session.workspace.resources().nth(LARGE).is_some()
         {
-            let layout = Arc::clone(l);
-            if let Some(ctx) = &self.ctx {
-                ctx.request_repaint_after(PAUSE);
-            }
-            return (layout, true);
+            return (Arc::clone(l), true);
         }
         (self.diagram_layout(), false)
     }
@@ -279,7 +289,9 @@ impl EgressStudio {
     }
 
     pub(super) fn route_panel(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wrapped, so that a narrow panel (a 900 px window) shows every control
+        // on two rows instead of clipping the heading.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Traffic route");
             ui.checkbox(&mut self.route_as_text, "as text");
             if ui

@@ -27,6 +27,7 @@ mod saving;
 mod settings;
 mod watch;
 mod widgets;
+mod workspace_settings;
 mod yaml_edits;
 mod yaml_layout;
 mod yaml_view;
@@ -332,69 +333,6 @@ impl EgressStudio {
             show_route: true,
             panels: PanelRects::default(),
         }
-    }
-
-    /// Called after the set of open files may have changed (open, close, save as):
-    /// recomputes the key of per-workspace settings and applies them.
-    fn files_changed(&mut self) {
-        let paths: Vec<PathBuf> = self
-            .session
-            .workspace
-            .files
-            .iter()
-            .map(|f| f.path.clone())
-            .collect();
-        if paths == self.workspace_key.0 {
-            return;
-        }
-        self.watch_open_files();
-        let mut names: Vec<String> = paths
-            .iter()
-            .map(|p| {
-                std::fs::canonicalize(p)
-                    .unwrap_or_else(|_| p.clone())
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        names.sort();
-        self.workspace_key = (paths, names.join("|"));
-        self.load_mesh_file();
-    }
-
-    /// Reads the mesh config file remembered for this workspace, if any.
-    fn load_mesh_file(&mut self) {
-        let path = self
-            .settings
-            .mesh_configs
-            .get(&self.workspace_key.1)
-            .cloned();
-        self.mesh_path_input = path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let mesh = path.map(|p| {
-            let shown = p.display().to_string();
-            std::fs::read_to_string(&p)
-                .map_err(|e| format!("{shown}: {e}"))
-                .and_then(|text| validate::MeshConfig::parse(&text, &shown))
-        });
-        self.session.set_mesh_override(mesh);
-    }
-
-    /// Uses (and remembers for this workspace) a MeshConfig file; an empty path
-    /// goes back to the workspace's `istio` ConfigMap or Istio's defaults.
-    pub fn set_mesh_config(&mut self, path: &str) {
-        let key = self.workspace_key.1.clone();
-        if path.trim().is_empty() {
-            self.settings.mesh_configs.remove(&key);
-        } else {
-            self.settings
-                .mesh_configs
-                .insert(key, PathBuf::from(path.trim()));
-        }
-        self.persist_settings();
-        self.load_mesh_file();
     }
 
     /// Shows a session error as a notice.

@@ -243,7 +243,7 @@ fn secret_elsewhere(p: &Pieces, name: &str, ns: &str) -> bool {
 /// EG24–EG26: a Gateway bound by a chain, against the egress gateway deployment.
 pub(super) fn gateway_alone(p: &Pieces, e: &Entry, g: &Gateway, s: &ChainSettings, out: &mut Out) {
     let gw_ns = s.gateway_namespace.as_str();
-    duplicate_https_port_names(p, e, g, out);
+    super::ports::check(p, e, g, out);
     for (i, server) in g.spec.servers() {
         if let Some(cred) = server
             .tls
@@ -281,60 +281,6 @@ pub(super) fn gateway_alone(p: &Pieces, e: &Entry, g: &Gateway, s: &ChainSetting
                 "selector {} does not match the egress gateway labels {}: fine if your egress gateway is labelled so; otherwise no pod gets this listener",
                 have.join(","), labels.join(",")
             ));
-        }
-    }
-}
-
-/// The key of an HTTPS server's port on its pods: selector, port name and
-/// number (Envoy names the gateway's HTTPS route configuration after them).
-pub(crate) fn https_port_key(g: &Gateway, server: &crate::model::Server) -> Option<String> {
-    if !server.protocol().eq_ignore_ascii_case("HTTPS") {
-        return None;
-    }
-    let name = server.port.as_ref()?.name.as_deref()?;
-    Some(format!(
-        "{}/{name}/{}",
-        g.spec.selector_text(),
-        server.number()
-    ))
-}
-
-/// EG28: an HTTPS server whose port name and number an earlier Gateway on the
-/// same pods uses too: the gateway keeps the first and ignores this one.
-fn duplicate_https_port_names(p: &Pieces, e: &Entry, g: &Gateway, out: &mut Out) {
-    for (i, server) in g.spec.servers() {
-        let Some(key) = https_port_key(g, server) else {
-            continue;
-        };
-        let earlier = p
-            .gateways
-            .iter()
-            .take_while(|(oe, _)| oe.site != e.site)
-            .find(|(_, og)| {
-                og.spec
-                    .servers()
-                    .any(|(_, os)| https_port_key(og, os).as_deref() == Some(key.as_str()))
-            });
-        if let Some((oe, _)) = earlier {
-            let name = server
-                .port
-                .as_ref()
-                .and_then(|pp| pp.name.as_deref())
-                .unwrap_or("");
-            push(
-                out,
-                e,
-                W,
-                "EG28",
-                &format!("spec.servers[{i}].port.name"),
-                format!(
-                    "duplicate HTTPS port name {name} on port {}: Gateway {}/{} on the same pods uses it first, so this server is ignored; give each HTTPS server its own port name",
-                    server.number(),
-                    oe.id.namespace,
-                    oe.id.name
-                ),
-                &[(oe, "spec.servers")],
-            );
         }
     }
 }

@@ -9,7 +9,8 @@
 //! This module finds the chains; `rules` judges them.
 
 mod external;
-pub(crate) use external::https_port_key;
+mod ports;
+pub(crate) use ports::https_port_key;
 mod rules;
 
 use super::scope::{Entry, fqdn, hosts_match};
@@ -390,6 +391,13 @@ pub struct PortHops {
 
 /// Every chain of the workspace.
 pub fn summaries(ws: &crate::yaml::Workspace) -> Vec<ChainSummary> {
+    // Every chain has a VirtualService: without one there is nothing to read.
+    if !ws
+        .resources()
+        .any(|r| r.resource.kind() == "VirtualService")
+    {
+        return Vec::new();
+    }
     let entries = super::scope::entries(ws);
     let pieces = Pieces::of(&entries);
     // The rules by host, found through an index: a workspace of many chains

@@ -201,4 +201,11 @@ pub static ENTRIES: &[Explanation] = &[
         "Write the gateway Service's full name, e.g. istio-egressgateway.istio-system.svc.cluster.local.",
         "destination: {host: istio-egressgateway, subset: cnn}   # EG34",
     ),
+    x(
+        "EG35",
+        "Gateway server that cannot share its port",
+        "Servers on the same port of the same gateway pods become one listener. istiod merges further servers into it only when both are HTTP, or when the port serves TLS and the new server has TLS settings too (told apart by SNI); any other server (HTTP beside HTTPS, TCP beside anything) is skipped without an error, so its hosts get no route there. egress-studio compares the servers of one Gateway.",
+        "Put the server on its own port, or give both servers the same kind of traffic (both HTTP, or both TLS).",
+        "- port: {number: 80, name: https, protocol: HTTPS}\n  tls: {mode: ISTIO_MUTUAL}\n- port: {number: 80, name: http, protocol: HTTP}   # EG35",
+    ),
 ];
