@@ -605,4 +605,6 @@ fn opening_another_file_keeps_the_path_mappings() {
         h.query_by_label_contains("/etc/certs = ./certs").is_some(),
         "the mapping made for a.yaml still applies with b.yaml open beside it"
     );
+    // Opening files never writes settings by itself: one entry, the user's.
+    assert_eq!(h.state().settings.path_maps.len(), 1);
 }

@@ -423,3 +423,34 @@ fn typing_a_separator_starts_a_new_document_and_the_cursor_follows() {
     let again = egress_studio::yaml::SourceFile::from_text("again.yaml".into(), &saved);
     assert_eq!(again.documents.len(), 3);
 }
+
+#[test]
+fn a_later_document_is_numbered_as_the_file_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut h, _) = open(dir.path());
+    h.state_mut().session.selected = Some(egress_studio::validate::Site {
+        file: 0,
+        document: 1,
+        item: Some(0),
+    });
+    h.run();
+    cursor_after(&mut h, "host: api.partner.example.com");
+    type_text(&mut h, "\n  exportTo: [.");
+    let doc = &h.state().session.workspace.files[0].documents[1];
+    let error = doc.error.clone().expect("the rule no longer parses");
+    // The rule starts at the file's line 16: its error is past it, numbered as
+    // the Diagnostics tab and the CLI number it.
+    assert!(error.pos.line > 16, "{error:?}");
+    let listed = format!("line {}, column {}:", error.pos.line, error.pos.column);
+    assert!(h.query_by_label_contains(&listed).is_some(), "{listed}");
+    h.get_by_label("Form").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains(&format!("Line {}, column", error.pos.line))
+            .is_some()
+    );
+    h.get_by_label(&format!("Go to line {}", error.pos.line))
+        .click();
+    h.run();
+    assert_eq!(h.state().tab, EditorTab::Yaml);
+}

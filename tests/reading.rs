@@ -42,6 +42,18 @@ fn a_list_nested_in_a_list_is_read_recursively() {
 }
 
 #[test]
+fn a_kind_list_such_as_service_entry_list_is_read_as_kubectl_reads_it() {
+    // What `kubectl get serviceentries -o yaml` prints; kubectl applies each item.
+    let doc = format!(
+        "apiVersion: networking.istio.io/v1\nkind: ServiceEntryList\nitems:\n  - {BAD_SE}\n"
+    );
+    let out = run_on(&["validate"], "se-list.yaml", doc.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(t.contains("1 resource checked: 1 error, 0 warnings"), "{t}");
+}
+
+#[test]
 fn merge_keys_are_resolved_as_kubectl_resolves_them() {
     let doc = "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r, namespace: ns1}\nspec:\n  host: api.example.com\n  trafficPolicy:\n    tls: &tls\n      mode: SIMPLE\n      caCertificates: /ca.pem\n    portLevelSettings:\n    - port: {number: 443}\n      tls:\n        <<: *tls\n        sni: api.example.com\n";
     let out = run_on(&["validate"], "merge.yaml", doc.as_bytes());
@@ -265,4 +277,20 @@ fn a_tab_in_the_indentation_is_named_with_its_line() {
     let said = text(&out);
     assert!(said.contains("tab.yaml:6:"), "{said}");
     assert!(said.contains("a tab character indents this line"), "{said}");
+}
+
+#[test]
+fn a_latin1_byte_is_located_at_its_line_and_column() {
+    let mut doc =
+        b"apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: caf".to_vec();
+    doc.push(0xE9);
+    doc.extend_from_slice(b"\n");
+    let out = run_on(&["validate"], "latin1.yaml", &doc);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("latin1.yaml:4:12: error: byte 0xE9 is not UTF-8"),
+        "{t}"
+    );
+    assert!(t.contains("save it as UTF-8"), "{t}");
 }

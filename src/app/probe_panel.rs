@@ -56,17 +56,19 @@ impl EgressStudio {
     }
 
     /// This workspace's path mappings.
+    /// This workspace's path mappings (or those of the remembered workspace
+    /// that shares most of its files).
     fn maps(&self) -> Vec<(String, String)> {
-        self.settings
-            .path_maps
-            .get(&self.workspace_key())
-            .cloned()
+        self.settings_key(&self.settings.path_maps)
+            .and_then(|k| self.settings.path_maps.get(&k).cloned())
             .unwrap_or_default()
     }
 
+    /// This workspace's own mappings to change, starting from those it shows.
     fn maps_mut(&mut self) -> &mut Vec<(String, String)> {
+        let shown = self.maps();
         let key = self.workspace_key();
-        self.settings.path_maps.entry(key).or_default()
+        self.settings.path_maps.entry(key).or_insert(shown)
     }
 
     pub(super) fn path_map(&self) -> PathMap {
@@ -246,7 +248,9 @@ impl EgressStudio {
                 }
             }
         });
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow window the mapping fields and Add mapping go on
+        // a second row instead of past the window's edge.
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("DNS server");
             ui.add(
                 egui::TextEdit::singleline(&mut self.probe.dns_server)

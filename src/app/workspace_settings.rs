@@ -1,10 +1,11 @@
 //! Settings remembered per workspace (the set of open files): the probe's
 //! path mappings and the MeshConfig file. The key is recomputed whenever the
-//! open files change; a workspace that keeps some of the previous one's files
-//! inherits its settings.
+//! open files change; a workspace without settings of its own uses those of
+//! the remembered workspace that shares most of its files.
 
 use super::EgressStudio;
 use crate::validate;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 impl EgressStudio {
@@ -32,46 +33,36 @@ impl EgressStudio {
             })
             .collect();
         names.sort();
-        let previous = std::mem::replace(&mut self.workspace_key, (paths, names.join("|")));
-        self.inherit_settings(&previous);
+        self.workspace_key = (paths, names.join("|"));
         self.load_mesh_file();
     }
 
-    /// A workspace that keeps some of the previous one's files (a file opened
-    /// beside them, one of several closed) and has no settings of its own keeps
-    /// the previous path mappings and mesh config: opening an unrelated file
-    /// must not turn every probe result stale or drop the MeshConfig.
-    fn inherit_settings(&mut self, previous: &(Vec<PathBuf>, String)) {
-        let shares_files = previous.0.iter().any(|p| self.workspace_key.0.contains(p));
-        let key = self.workspace_key.1.clone();
-        if !shares_files || previous.1 == key {
-            return;
+    /// The key under which `map` holds this workspace's setting: its own
+    /// entry, else the entry whose files overlap most with the open ones (fewest
+    /// other files on a tie). So a file opened beside a workspace, or one of its
+    /// files closed, keeps its path mappings and MeshConfig without copying them
+    /// (the settings file grows only when the user sets something).
+    pub(super) fn settings_key<V>(&self, map: &BTreeMap<String, V>) -> Option<String> {
+        let key = &self.workspace_key.1;
+        if map.contains_key(key) {
+            return Some(key.clone());
         }
-        let mut changed = false;
-        if !self.settings.path_maps.contains_key(&key)
-            && let Some(maps) = self.settings.path_maps.get(&previous.1).cloned()
-        {
-            self.settings.path_maps.insert(key.clone(), maps);
-            changed = true;
-        }
-        if !self.settings.mesh_configs.contains_key(&key)
-            && let Some(mesh) = self.settings.mesh_configs.get(&previous.1).cloned()
-        {
-            self.settings.mesh_configs.insert(key, mesh);
-            changed = true;
-        }
-        if changed {
-            self.persist_settings();
-        }
+        let open: HashSet<&str> = key.split('|').filter(|f| !f.is_empty()).collect();
+        map.keys()
+            .filter_map(|k| {
+                let files: Vec<&str> = k.split('|').collect();
+                let shared = files.iter().filter(|f| open.contains(*f)).count();
+                (shared > 0).then_some((shared, std::cmp::Reverse(files.len()), k))
+            })
+            .max()
+            .map(|(_, _, k)| k.clone())
     }
 
     /// Reads the mesh config file remembered for this workspace, if any.
     fn load_mesh_file(&mut self) {
         let path = self
-            .settings
-            .mesh_configs
-            .get(&self.workspace_key.1)
-            .cloned();
+            .settings_key(&self.settings.mesh_configs)
+            .and_then(|k| self.settings.mesh_configs.get(&k).cloned());
         self.mesh_path_input = path
             .as_ref()
             .map(|p| p.display().to_string())

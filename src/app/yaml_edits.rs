@@ -188,16 +188,22 @@ pub fn load_error_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) -> bool {
     let Some(error) = error else {
         return false;
     };
+    // The editor's line, and the file's (what the Diagnostics tab says).
     let line = (error.pos.line + 1).saturating_sub(doc.line).max(1);
+    let file_line = error.pos.line.max(1);
     let column = error.pos.column;
     let color = severity_color(ui, Severity::Error);
     ui.label(RichText::new("This document does not load, so it has no form.").strong());
     ui.label(
-        RichText::new(format!("Line {line}, column {column}: {}", error.message)).color(color),
+        RichText::new(format!(
+            "Line {file_line}, column {column}: {}",
+            error.message
+        ))
+        .color(color),
     );
     ui.label("Your text is kept as typed; fix it in the YAML tab and the form comes back.");
     if ui
-        .link(format!("Go to line {line}"))
+        .link(format!("Go to line {file_line}"))
         .on_hover_text("Open the YAML tab with the cursor at the error")
         .clicked()
     {

@@ -199,14 +199,16 @@ pub fn gutter_width(ui: &Ui, lines: usize) -> f32 {
 }
 
 /// Paints line numbers beside `galley`'s rows (laid out without wrapping, so a
-/// row is a line) and a dot in the severity's colour on lines with marks.
-/// Returns the 1-based line under the pointer, if any.
+/// row is a line), numbered from `first_line` as in the file, and a dot in the
+/// severity's colour on lines with marks. Returns the 1-based line of the
+/// editor's text under the pointer, if any.
 pub fn paint_gutter(
     ui: &Ui,
     gutter: egui::Rect,
     galley: &egui::Galley,
     galley_top: f32,
     marks: &[Mark],
+    first_line: usize,
     hover: Option<egui::Pos2>,
 ) -> Option<usize> {
     let painter = ui.painter_at(gutter);
@@ -236,7 +238,7 @@ pub fn paint_gutter(
         painter.text(
             egui::pos2(rect.right() - 6.0, rect.center().y),
             egui::Align2::RIGHT_CENTER,
-            line.to_string(),
+            (line + first_line.max(1) - 1).to_string(),
             font.clone(),
             color,
         );

@@ -220,21 +220,38 @@ pub fn yaml_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site) {
         }
         ui.add(egui::Label::new(note).truncate());
     });
-    problems_ui(app, ui, &marks);
+    problems_ui(app, ui, site, &marks);
     let id = editor_id();
     yaml_edits::take_paste(app, ui, site, id);
     editor_ui(app, ui, site, id, &marks);
 }
 
+/// The file line of the document's first line: the editor numbers its lines as
+/// the file does, as the Diagnostics tab and the CLI do.
+pub(super) fn first_line(app: &EgressStudio, site: Site) -> usize {
+    app.session
+        .workspace
+        .files
+        .get(site.file)
+        .and_then(|f| f.documents.get(site.document))
+        .map_or(1, |d| d.line.max(1))
+}
+
 /// The findings as clickable lines above the editor (the first few).
-fn problems_ui(app: &mut EgressStudio, ui: &mut Ui, marks: &[Mark]) {
+fn problems_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, marks: &[Mark]) {
     const SHOWN: usize = 3;
+    let first_line = first_line(app, site);
     for m in marks
         .iter()
         .filter(|m| m.severity > Severity::Info)
         .take(SHOWN)
     {
-        let text = format!("line {}, column {}: {}", m.line, m.column, m.message);
+        let text = format!(
+            "line {}, column {}: {}",
+            m.line + first_line - 1,
+            m.column,
+            m.message
+        );
         let label = egui::Label::new(RichText::new(text).color(severity_color(ui, m.severity)))
             .truncate()
             .sense(egui::Sense::click());
@@ -261,6 +278,7 @@ fn problems_ui(app: &mut EgressStudio, ui: &mut Ui, marks: &[Mark]) {
 
 fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, marks: &[Mark]) {
     let version = app.session.version();
+    let first_line = first_line(app, site);
     let dark = ui.visuals().dark_mode;
     // A cursor asked for by a link, or left by an edit that split the text.
     let mut cursor = None;
@@ -329,7 +347,7 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
     };
     // Rows as laid out: text ending in a line break has an empty last row.
     let lines = draft.text.split('\n').count();
-    let gutter_width = yaml_layout::gutter_width(ui, lines);
+    let gutter_width = yaml_layout::gutter_width(ui, lines + first_line - 1);
     let row_height = ui.fonts_mut(|f| f.row_height(&yaml_layout::editor_font()));
     let label = ui.label("Document text");
     let mut hovered_line = None;
@@ -360,6 +378,7 @@ fn editor_ui(app: &mut EgressStudio, ui: &mut Ui, site: Site, id: egui::Id, mark
                     &output.galley,
                     top,
                     marks,
+                    first_line,
                     gutter_response.hover_pos(),
                 );
                 if let Some(pos) = output.response.response.hover_pos() {

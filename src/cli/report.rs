@@ -117,11 +117,17 @@ impl<'a> Report<'a> {
 
     fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
         for (path, message) in self.unreadable {
-            let prefix = format!("{path}: ");
-            errln!(
-                "{path}: error: {}",
-                message.strip_prefix(&prefix).unwrap_or(message)
-            );
+            // "path: why" or "path:line:column: why", as findings are printed.
+            let rest = message.strip_prefix(path.as_str()).unwrap_or(message);
+            match rest.strip_prefix(':').and_then(|r| r.split_once(": ")) {
+                Some((at, why)) if at.starts_with(|c: char| c.is_ascii_digit()) => {
+                    errln!("{path}:{at}: error: {why}")
+                }
+                _ => errln!(
+                    "{path}: error: {}",
+                    rest.strip_prefix(": ").unwrap_or(message)
+                ),
+            }
         }
         for f in self.findings() {
             writeln!(out, "{}", f.text_line())?;

@@ -166,7 +166,7 @@ pub(super) fn parse_document(
     };
     let kind = str_field(map, "kind");
     let api_version = str_field(map, "apiVersion");
-    if kind == "List" && map.get("items").is_some() {
+    if is_list(&kind, map) {
         // The whole List is kept: re-emitting an edited item needs its siblings.
         let positions = std::cell::OnceCell::new();
         let ctx = ListContext {
@@ -205,6 +205,13 @@ pub(super) fn parse_document(
     );
     doc.items = vec![item];
     doc
+}
+
+/// A list as kubectl reads one: `kind: List` or any `…List` kind (what
+/// `kubectl get -o yaml` prints for one kind, e.g. `ServiceEntryList`) with
+/// `items`; kubectl applies each item.
+fn is_list(kind: &str, map: &serde_yaml::Mapping) -> bool {
+    kind.ends_with("List") && map.get("items").is_some()
 }
 
 fn value_kind(v: &Value) -> &'static str {
@@ -331,7 +338,7 @@ impl ListContext<'_> {
                     path.push(i);
                     let nested = item
                         .as_mapping()
-                        .filter(|m| str_field(m, "kind") == "List" && m.get("items").is_some());
+                        .filter(|m| is_list(&str_field(m, "kind"), m));
                     if let Some(inner) = nested {
                         self.read_items(inner, path, out)?;
                     } else {

@@ -1,6 +1,7 @@
 //! Reading files into a [`Workspace`].
 
 use super::document::parse_document;
+use super::file_error::{FileError, binary};
 use super::locate::{Pos, PositionIndex};
 use super::split::split_documents;
 use crate::model::Resource;
@@ -11,28 +12,6 @@ use std::path::{Path, PathBuf};
 
 /// Largest file read; bigger ones are refused before being read whole.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Why a whole file could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum FileError {
-    #[error("{path}: cannot read: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error("{path}: file is {size} bytes, over the {limit}-byte limit for a manifest")]
-    TooLarge { path: String, size: u64, limit: u64 },
-    #[error("{path}: file is empty")]
-    Empty { path: String },
-    #[error("{path}: binary file, not UTF-8 YAML text (byte {offset})")]
-    Binary { path: String, offset: usize },
-    #[error("{path}: UTF-16 text (as Windows PowerShell's `>` writes it): save the file as UTF-8")]
-    Utf16 { path: String },
-    #[error(
-        "{path}:{line}: line breaks are bare carriage returns (classic Mac OS): save the file with LF or CRLF line endings"
-    )]
-    CrOnly { path: String, line: usize },
-}
 
 /// A document (or `List` item) that could not be turned into a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,16 +327,22 @@ impl SourceFile {
         if super::guard::utf16(&bytes) {
             return Err(FileError::Utf16 { path: shown });
         }
-        let text = String::from_utf8(bytes).map_err(|e| FileError::Binary {
-            path: shown.clone(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let what = format!(
+                    "byte 0x{:02X} is not UTF-8: the file is in another encoding (Latin-1?) or binary; save it as UTF-8",
+                    bytes.get(offset).copied().unwrap_or(0)
+                );
+                return Err(binary(shown, bytes, offset, what));
+            }
+        };
         // A NUL is valid UTF-8 but marks a binary file (found with memchr).
         if let Some(offset) = text.find('\0') {
-            return Err(FileError::Binary {
-                path: shown,
-                offset,
-            });
+            let what = "a NUL byte: this is a binary file, not YAML text".to_string();
+            return Err(binary(shown, text.as_bytes(), offset, what));
         }
         if text.trim().is_empty() {
             return Err(FileError::Empty { path: shown });

@@ -13,6 +13,8 @@ pub(crate) use document::for_people;
 mod edit;
 pub use edit::{Placed, text_for_editing};
 mod eol;
+mod file_error;
+pub use file_error::FileError;
 mod fragment;
 mod guard;
 mod lenient;

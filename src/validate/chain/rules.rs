@@ -469,7 +469,9 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
         let tls = dr.and_then(|(_, d)| tls_for(d, subset, Some(port)));
         let dr_at = dr.map(|(de, _)| *de);
         let sp = format!("spec.servers[{si}].tls");
-        let subset_name = subset.unwrap_or("(no subset)");
+        let who = subset.map_or("the gateway's DestinationRule".to_string(), |s| {
+            format!("subset {s}")
+        });
         match server.tls_mode() {
             Some(ServerTlsMode::IstioMutual) => {
                 let mode = tls.as_ref().and_then(|(_, t)| t.mode);
@@ -488,8 +490,18 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                         "EG12",
                         &dp,
                         format!(
-                            "Gateway {} expects Istio mTLS on port {port}; subset {subset_name} must set tls.mode ISTIO_MUTUAL (and sni) for this port in the gateway's DestinationRule",
-                            ge.id.name
+                            "Gateway {} expects Istio mTLS on port {port} with an SNI among its hosts; {}, so the sidecar sends plaintext, or automatic mTLS with the cluster name as SNI, and the gateway refuses it: set tls mode ISTIO_MUTUAL and sni {} for this port in the gateway's DestinationRule",
+                            ge.id.name,
+                            match subset {
+                                Some(s) =>
+                                    format!("subset {s} sets no tls.mode ISTIO_MUTUAL for it"),
+                                None =>
+                                    "the route names no subset of the gateway's DestinationRule"
+                                        .to_string(),
+                            },
+                            server.hosts.first().map_or("<external host>", |h| h
+                                .split_once('/')
+                                .map_or(h.as_str(), |x| x.1)),
                         ),
                         &related,
                     );
@@ -509,7 +521,7 @@ fn gateway_hop(p: &Pieces, c: &Chain, out: &mut Out) {
                             "EG13",
                             &dp,
                             format!(
-                                "subset {subset_name} must set tls.sni to one of {}; the default SNI is the cluster name, which the gateway's server does not accept",
+                                "{who} must set tls.sni to one of {}; the default SNI is the cluster name, which the gateway's server does not accept",
                                 listed(hosts)
                             ),
                             &[(d, tp), (ge, &format!("spec.servers[{si}].hosts"))],

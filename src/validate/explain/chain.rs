@@ -84,8 +84,8 @@ pub static ENTRIES: &[Explanation] = &[
     ),
     x(
         "EG12",
-        "Gateway expects Istio mTLS but the hop does not send it",
-        "The Gateway server on this port is ISTIO_MUTUAL, but the subset used to reach it does not set tls.mode ISTIO_MUTUAL: the gateway resets the connection.",
+        "Gateway expects Istio mTLS with its host as SNI, and the hop does not set it",
+        "The Gateway server on this port is ISTIO_MUTUAL and picks its filter chain by SNI among its hosts, but the subset used to reach it sets no tls.mode ISTIO_MUTUAL for the port: the sidecar sends plaintext, or (with automatic mTLS) mTLS whose SNI is the cluster name, and the gateway refuses either.",
         "In the gateway DestinationRule, set tls: {mode: ISTIO_MUTUAL, sni: <external host>} for this port on the subset.",
         "server tls: {mode: ISTIO_MUTUAL}\nsubset: {name: cnn}   # EG12: no tls",
     ),
