@@ -294,3 +294,34 @@ fn a_latin1_byte_is_located_at_its_line_and_column() {
     );
     assert!(t.contains("save it as UTF-8"), "{t}");
 }
+
+#[test]
+fn a_plain_boolean_or_number_where_a_string_belongs_is_a_type_error() {
+    // kubectl sends `True` as a boolean and `1` as a number; the CRD wants
+    // strings there. Plain block YAML takes the fast path, which must not
+    // read them as the strings "True" and "1".
+    for (field, yaml) in [
+        ("spec.hosts[0]", "  hosts: [True]\n"),
+        ("spec.hosts[0]", "  hosts:\n  - 443\n"),
+    ] {
+        let doc = format!(
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: typed\nspec:\n{yaml}  ports:\n  - number: 443\n    name: tls\n    protocol: TLS\n  resolution: DNS\n"
+        );
+        let out = run_on(&["validate"], "typed.yaml", doc.as_bytes());
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        let t = text(&out);
+        assert!(
+            t.contains(&format!(
+                "error[CRD-TYPE] ServiceEntry/default/typed {field}: wrong type"
+            )),
+            "{t}"
+        );
+    }
+    let label = "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: typed\n  labels:\n    version: 1\nspec:\n  hosts: [api.example.com]\n  resolution: DNS\n";
+    let out = run_on(&["validate"], "label.yaml", label.as_bytes());
+    assert!(
+        text(&out).contains("metadata.labels.version: wrong type: integer"),
+        "{}",
+        text(&out)
+    );
+}

@@ -75,14 +75,6 @@ pub(super) fn top_level_scalar<'a>(events: &[Event<'a>], key: &str) -> Option<&'
     found
 }
 
-/// Whether a `<<` merge key (or any `<<` scalar) appears: kubectl resolves
-/// merges, which only the general path does.
-pub(super) fn has_merge_key(events: &[Event<'_>]) -> bool {
-    events
-        .iter()
-        .any(|e| matches!(e, Event::Scalar { text: "<<", .. }))
-}
-
 /// Only printable characters as libyaml defines them, no tab, and CR only
 /// before LF.
 fn characters_ok(text: &str) -> bool {
@@ -174,6 +166,9 @@ impl<'a> Reader<'a> {
     fn mapping(&mut self, indent: usize) -> Option<()> {
         self.enter()?;
         self.events.push(Event::MapStart);
+        // The general path refuses a mapping with a key twice, and compares keys
+        // as values: keys that are not strings are left to it.
+        let mut keys: Vec<&str> = Vec::new();
         while let Some(line) = self.peek() {
             if line.indent < indent {
                 break;
@@ -182,6 +177,11 @@ impl<'a> Reader<'a> {
                 return None;
             }
             let (key, rest) = split_key(line.content)?;
+            // `<<` merges, which the general path resolves.
+            if key == "<<" || keys.contains(&key) || !super::block_de::plain_is_string(key) {
+                return None;
+            }
+            keys.push(key);
             self.events.push(Event::Scalar {
                 text: key,
                 plain: true,
@@ -478,10 +478,8 @@ mod tests {
         assert_eq!(super::top_level_scalar(&ev, "kind"), Some("ServiceEntry"));
         assert_eq!(super::top_level_scalar(&ev, "apiVersion"), Some("v1"));
         assert_eq!(super::top_level_scalar(&ev, "spec"), None);
-        let twice = events("kind: A\nkind: B\n").unwrap();
-        assert_eq!(super::top_level_scalar(&twice, "kind"), None);
-        let merge = events("a:\n  <<: x\n").unwrap();
-        assert!(super::has_merge_key(&merge));
+        assert_eq!(events("kind: A\nkind: B\n"), None);
+        assert_eq!(events("a:\n  <<: x\n"), None);
     }
 
     #[test]
@@ -504,6 +502,8 @@ mod tests {
             "a: 1\n...\n",
             "\"a\": 1\n",
             "a: 1\n b: 2\n",
+            "a: 1\na: 2\n",
+            "1: a\n",
             "a\n",
         ] {
             assert_eq!(events(text), None, "{text}");

@@ -214,6 +214,15 @@ fn parse_float(text: &str) -> Option<f64> {
     unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// Whether a plain scalar resolves to a string (not null, a boolean or a number).
+pub(super) fn plain_is_string(text: &str) -> bool {
+    !(is_null(text)
+        || parse_bool(text).is_some()
+        || parse_unsigned(text, u128::from_str_radix).is_some()
+        || parse_negative(text, i128::from_str_radix).is_some()
+        || (!digits_but_not_number(text) && parse_float(text).is_some()))
+}
+
 /// A plain scalar with no tag, resolved as yaml_serde resolves it.
 fn visit_plain<'de, V: Visitor<'de>>(visitor: V, text: &str) -> Result<V::Value> {
     if is_null(text) {
@@ -299,9 +308,15 @@ impl<'de> de::Deserializer<'de> for &mut Events<'_, '_> {
         self.deserialize_f64(visitor)
     }
 
+    /// A string: a quoted scalar, or a plain one that resolves to a string.
+    /// yaml_serde would also read `true` or `443` as the string "true" or
+    /// "443", but kubectl sends them as a boolean and a number, which the CRD
+    /// refuses where it wants a string: such a document is left to the general
+    /// path, which reports it.
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         match self.next()? {
-            Event::Scalar { text, .. } => visitor.visit_str(text),
+            Event::Scalar { text, plain: false } => visitor.visit_str(text),
+            Event::Scalar { text, plain: true } if plain_is_string(text) => visitor.visit_str(text),
             _ => Err(Refused),
         }
     }

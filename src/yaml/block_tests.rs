@@ -1,7 +1,8 @@
 //! The block reader against yaml_serde, its reference: on every document of the
 //! corpus, on the generated workspace, and on thousands of mutated documents,
-//! whatever the block reader accepts must read exactly as yaml_serde reads it,
-//! as a YAML value and as a ServiceEntry or DestinationRule.
+//! whatever the block reader accepts must read exactly as the general path
+//! reads it (yaml_serde's value, merge keys resolved, typed from the value), as
+//! a YAML value and as a ServiceEntry or DestinationRule.
 
 use super::block_de;
 use super::split::split_documents;
@@ -12,12 +13,20 @@ use std::fmt::Debug;
 
 use crate::diagram::tests_support as generate;
 
+/// `text` as the general path reads it: a YAML value from yaml_serde, merge
+/// keys resolved, then typed from the value.
+fn general<T: DeserializeOwned>(text: &str) -> Result<T, serde_yaml::Error> {
+    let mut value: Value = serde_yaml::from_str(text)?;
+    value.apply_merge()?;
+    T::deserialize(&value)
+}
+
 /// Checks `text` as `T`; true when the block reader accepted it.
 fn agrees_as<T: DeserializeOwned + PartialEq + Debug>(text: &str) -> bool {
     let Some(fast) = block_de::from_str::<T>(text) else {
         return false;
     };
-    match serde_yaml::from_str::<T>(text) {
+    match general::<T>(text) {
         Ok(reference) => assert_eq!(fast, reference, "read differently:\n{text}"),
         Err(e) => panic!("block reader accepted what yaml_serde refuses ({e}):\n{text}"),
     }

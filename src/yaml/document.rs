@@ -140,11 +140,6 @@ pub(super) fn parse_document(
         });
         return doc;
     }
-    if let Some(item) = direct_item(text) {
-        // Exactly one slot: a pushed-to Vec would reserve four.
-        doc.items = vec![item];
-        return doc;
-    }
     let value = match read_value(text) {
         Ok(v) => v,
         Err(e) => {
@@ -230,9 +225,6 @@ fn value_kind(v: &Value) -> &'static str {
 /// by the block reader and typed from its events (see [`super::block`]).
 fn block_item(text: &str) -> Option<Item> {
     let events = super::block::events(text)?;
-    if super::block::has_merge_key(&events) {
-        return None;
-    }
     let api_version = super::block::top_level_scalar(&events, "apiVersion")?;
     let kind = super::block::top_level_scalar(&events, "kind")?;
     typed_item(api_version, kind, |kind| match kind {
@@ -242,41 +234,6 @@ fn block_item(text: &str) -> Option<Item> {
         IstioKind::DestinationRule => {
             super::block_de::from_events(&events).map(|dr| Resource::DestinationRule(Box::new(dr)))
         }
-    })
-}
-
-/// The fast path for the common document, a plain ServiceEntry or
-/// DestinationRule: typed straight from the text by yaml_serde, without
-/// building a YAML value first. Anything unusual (merge keys, quoted or
-/// repeated `kind` / `apiVersion`, any error) returns `None`, and the document
-/// takes the general path, which gives the same model and locates errors.
-fn direct_item(text: &str) -> Option<Item> {
-    if text.contains("<<") {
-        return None;
-    }
-    let (mut kind, mut api_version) = (None, None);
-    for line in text.lines() {
-        let top = |key: &str| {
-            let rest = line.strip_prefix(key)?.strip_prefix(':')?;
-            let value = rest.split(" #").next().unwrap_or("").trim();
-            Some(value)
-        };
-        for (key, slot) in [("kind", &mut kind), ("apiVersion", &mut api_version)] {
-            if let Some(v) = top(key) {
-                if slot.is_some() || v.is_empty() || v.starts_with(['"', '\'', '!', '&', '*']) {
-                    return None;
-                }
-                *slot = Some(v);
-            }
-        }
-    }
-    typed_item(api_version?, kind?, |kind| match kind {
-        IstioKind::ServiceEntry => serde_yaml::from_str(text)
-            .ok()
-            .map(|se| Resource::ServiceEntry(Box::new(se))),
-        IstioKind::DestinationRule => serde_yaml::from_str(text)
-            .ok()
-            .map(|dr| Resource::DestinationRule(Box::new(dr))),
     })
 }
 
