@@ -216,6 +216,17 @@ fn parse_float(text: &str) -> Option<f64> {
 
 /// Whether a plain scalar resolves to a string (not null, a boolean or a number).
 pub(super) fn plain_is_string(text: &str) -> bool {
+    // Nulls, booleans and numbers all start with one of these: most keys and
+    // values are told apart by their first byte.
+    let Some(first) = text.bytes().next() else {
+        return false;
+    };
+    if !matches!(
+        first,
+        b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+    ) {
+        return true;
+    }
     !(is_null(text)
         || parse_bool(text).is_some()
         || parse_unsigned(text, u128::from_str_radix).is_some()
