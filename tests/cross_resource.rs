@@ -319,3 +319,49 @@ fn rules_for_one_host_are_reported_only_where_the_merge_drops_something() {
     assert!(!d.contains("trafficPolicy"), "{d}");
     assert_eq!(hits[1].related[0].resource.name, "b");
 }
+
+#[test]
+fn one_object_defined_twice_is_reported_on_the_replaced_definition() {
+    let a = se("partner-api", "payments", TLS_SE);
+    let b = se(
+        "partner-api",
+        "payments",
+        "{hosts: [other.example.com], ports: [{number: 443, name: tls, protocol: TLS}], resolution: DNS}",
+    )
+    .replace("networking.istio.io/v1", "networking.istio.io/v1beta1");
+    let found = check(&a, &b);
+    let hits = with_code(&found, "DUPLICATE-OBJECT");
+    assert_eq!(hits.len(), 1, "{found:?}");
+    let hit = hits[0];
+    assert_eq!(hit.diagnostic.severity, Severity::Warning);
+    assert_eq!(hit.diagnostic.source, Source::EgressStudio);
+    assert_eq!(hit.at.file, 0, "the earlier definition is the one replaced");
+    assert!(
+        hit.diagnostic
+            .message
+            .starts_with("ServiceEntry payments/partner-api is defined again later (b.yaml:1)"),
+        "{}",
+        hit.diagnostic.message
+    );
+    assert_eq!(hit.related[0].at.file, 1);
+    // Another name, another namespace or another kind is another object.
+    for other in [
+        se("partner-api-2", "payments", TLS_SE),
+        se("partner-api", "billing", TLS_SE),
+        dr("partner-api", "payments", "{host: api.example.com}"),
+    ] {
+        assert!(with_code(&check(&a, &other), "DUPLICATE-OBJECT").is_empty());
+    }
+    // validate (admission) does not say it: each document alone is admitted.
+    let ws = Workspace {
+        files: vec![
+            SourceFile::from_text("a.yaml".into(), &a),
+            SourceFile::from_text("b.yaml".into(), &b),
+        ],
+    };
+    assert!(
+        validate::check(&ws, &Options::default())
+            .iter()
+            .all(|l| l.diagnostic.code != "DUPLICATE-OBJECT")
+    );
+}

@@ -21,6 +21,7 @@ pub fn run(entries: &[Entry], out: &mut Out) {
     destination_rules(drs, ses, (&carried, &pods), out);
     plaintext_to_tls_ports(drs, ses, &pods, out);
     merge_rule_plaintext(drs, &originated, out);
+    super::duplicates::run(entries, out);
 }
 
 /// PORT-LEVEL-REPLACES-TLS and CREDENTIAL-NO-SELECTOR: TLS written in a rule that

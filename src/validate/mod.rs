@@ -17,6 +17,7 @@ pub mod chain;
 mod cross;
 mod destination_rule;
 mod diagnostic;
+mod duplicates;
 pub mod explain;
 mod export_to;
 mod gateway;

@@ -246,6 +246,18 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
             keys.push(format!("h:{}", full.to_ascii_lowercase()));
         }
     };
+    // DUPLICATE-OBJECT: every definition of one object relates to the others.
+    if !resource.name().is_empty() {
+        declares.push(format!(
+            "o:{}/{}/{namespace}/{}",
+            resource
+                .api_version()
+                .rsplit_once('/')
+                .map_or("", |(g, _)| g),
+            resource.kind(),
+            resource.name()
+        ));
+    }
     match resource {
         Resource::ServiceEntry(se) => {
             if se.spec.hosts().iter().any(|h| h.starts_with('*')) {

@@ -104,6 +104,9 @@ impl Explanation {
             "DOUBLE-TLS" | "PLAINTEXT-TLS-PORT" => TLS_ORIGINATION,
             "DUPLICATE-DR" | "EXPORT-HIDDEN" => DR,
             "DUPLICATE-HOST-PORT" | "LISTENER-COLLISION" => SE,
+            "DUPLICATE-OBJECT" => {
+                "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/"
+            }
             _ if c.starts_with("GW") || c.starts_with("GT") => GW,
             _ if c.starts_with("VS") || c.starts_with("GN") => VS,
             _ if c.starts_with("EG") => EGRESS_GATEWAY,

@@ -166,6 +166,13 @@ pub static ENTRIES: &[Explanation] = &[
         "# a.yaml and b.yaml: ports [{number: 5432, name: pg, protocol: TCP}], no addresses   # LISTENER-COLLISION",
     ),
     x(
+        "DUPLICATE-OBJECT",
+        "One object defined twice",
+        "Two documents define the same object (API group, kind, namespace and name). kubectl apply applies both in order, so the later one replaces the earlier without a word; kustomize refuses the pair.",
+        "Keep one definition: remove or rename the other.",
+        "# a.yaml and b.yaml: ServiceEntry default/partner-api   # DUPLICATE-OBJECT",
+    ),
+    x(
         "DUPLICATE-HOST-PORT",
         "Host and port declared twice",
         "Two ServiceEntries visible to the same namespace declare the same host and port; Istio merges them or picks one.",
