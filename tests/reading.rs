@@ -325,3 +325,25 @@ fn a_plain_boolean_or_number_where_a_string_belongs_is_a_type_error() {
         text(&out)
     );
 }
+
+#[test]
+fn the_objects_own_labels_are_judged_as_the_api_server_judges_them() {
+    let with_labels = |labels: &str| {
+        format!(
+            "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: labelled\n  labels: {labels}\nspec:\n  hosts: [api.example.com]\n  ports:\n  - {{number: 443, name: tls, protocol: TLS}}\n  resolution: DNS\n"
+        )
+    };
+    let good = with_labels("{app.kubernetes.io/part-of: egress, version: v1, empty: \"\"}");
+    let out = run_on(&["validate"], "good.yaml", good.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let bad = with_labels("{team: \"bad value!\", \"bad key!\": v1, version: \"1\\n\"}");
+    let out = run_on(&["validate"], "bad.yaml", bad.as_bytes());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert_eq!(t.matches("error[META5]").count(), 3, "{t}");
+    assert!(
+        t.contains("metadata.labels.team: the API server will reject the value"),
+        "{t}"
+    );
+    assert!(t.contains("label key \"bad key!\""), "{t}");
+}

@@ -59,6 +59,39 @@ pub fn check_object(meta: &ObjectMeta, extra: &Extra, f: &mut Findings) {
     for key in extra.keys() {
         f.error("META3", key.as_str(), format!("unknown field {key:?}: only apiVersion, kind, metadata, spec and status are allowed at the top level"));
     }
+    check_metadata_labels(meta, f);
+}
+
+/// META5: the object's own labels, as the API server validates them.
+fn check_metadata_labels(meta: &ObjectMeta, f: &mut Findings) {
+    use super::blocks::{validate_label_key, validate_label_value};
+    use super::diagnostic::quoted;
+    const SHAPE: &str =
+        "at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";
+    for (k, v) in &meta.labels {
+        let path = join_key("metadata.labels", k);
+        if validate_label_key(k).is_err() {
+            f.error(
+                "META5",
+                &path,
+                format!(
+                    "the API server will reject label key {}: a key is an optional DNS subdomain and '/', then {SHAPE}",
+                    quoted(k)
+                ),
+            );
+        }
+        if validate_label_value(v).is_err() {
+            f.error(
+                "META5",
+                &path,
+                format!(
+                    "the API server will reject the value {} of label {}: a value is empty or {SHAPE}",
+                    quoted(v),
+                    quoted(k)
+                ),
+            );
+        }
+    }
 }
 
 /// Reports keys a message does not know. Visits every message of the model.

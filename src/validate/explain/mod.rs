@@ -97,6 +97,9 @@ impl Explanation {
         let page = match c {
             "META1" | "META2" => "https://istio.io/latest/docs/reference/config/annotations/",
             "META4" => "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/",
+            "META5" => {
+                "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set"
+            }
             "CRD-UNKNOWN-FIELD" => {
                 "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation"
             }
@@ -212,7 +215,7 @@ fn layer(code: &str) -> Layer {
     match code {
         "META1" | "META2" => Layer::Webhook("validateMetadata, pkg/config/validation"),
         "META3" => Layer::Webhook("the top-level key check, pkg/webhooks/validation/server"),
-        "META4" => Layer::ApiServer,
+        "META4" | "META5" => Layer::ApiServer,
         "YAML" | "K8S" => Layer::Loader,
         "VERSION" => Layer::Version,
         _ if code.starts_with("CRD-") => Layer::Crd,
