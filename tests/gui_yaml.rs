@@ -100,6 +100,24 @@ fn type_text(h: &mut Harness<'_, EgressStudio>, text: &str) {
     h.run();
 }
 
+/// The Form tab of a document that does not load: it says the error's file
+/// line and its link opens the YAML tab there.
+fn form_links_to_line(h: &mut Harness<'_, EgressStudio>, line: usize) {
+    h.get_by_label("Form").click();
+    h.run();
+    assert!(
+        h.query_by_label_contains("This document does not load")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(&format!("Line {line}, column"))
+            .is_some()
+    );
+    h.get_by_label(&format!("Go to line {line}")).click();
+    h.run();
+    assert_eq!(h.state().tab, EditorTab::Yaml);
+}
+
 fn port_name(app: &EgressStudio) -> Option<String> {
     match app.selected_resource() {
         Some(Resource::ServiceEntry(se)) => se.spec.ports[0].name.clone(),
@@ -187,20 +205,7 @@ fn a_syntax_error_is_marked_at_its_line_and_the_form_shows_it() {
     assert!(h.query_by_label_contains(&listed).is_some(), "{listed}");
 
     // The Form tab shows the error and links to it; the draft is not lost.
-    h.get_by_label("Form").click();
-    h.run();
-    assert!(
-        h.query_by_label_contains("This document does not load")
-            .is_some()
-    );
-    assert!(
-        h.query_by_label_contains(&format!("Line {}, column", error.pos.line))
-            .is_some()
-    );
-    h.get_by_label(&format!("Go to line {}", error.pos.line))
-        .click();
-    h.run();
-    assert_eq!(h.state().tab, EditorTab::Yaml);
+    form_links_to_line(&mut h, error.pos.line);
     assert!(h.state().yaml.text().unwrap().contains("exportTo: [."));
 
     // Finishing the flow sequence makes it load again.
@@ -443,14 +448,5 @@ fn a_later_document_is_numbered_as_the_file_is() {
     assert!(error.pos.line > 16, "{error:?}");
     let listed = format!("line {}, column {}:", error.pos.line, error.pos.column);
     assert!(h.query_by_label_contains(&listed).is_some(), "{listed}");
-    h.get_by_label("Form").click();
-    h.run();
-    assert!(
-        h.query_by_label_contains(&format!("Line {}, column", error.pos.line))
-            .is_some()
-    );
-    h.get_by_label(&format!("Go to line {}", error.pos.line))
-        .click();
-    h.run();
-    assert_eq!(h.state().tab, EditorTab::Yaml);
+    form_links_to_line(&mut h, error.pos.line);
 }

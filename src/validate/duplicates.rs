@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// The API group of `apiVersion` (`networking.istio.io/v1` → `networking.istio.io`;
 /// the core group of `v1` is empty): versions of one group name one object.
-fn group(api_version: &str) -> &str {
+pub(super) fn group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 

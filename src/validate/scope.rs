@@ -250,10 +250,7 @@ pub fn relation_keys(resource: &Resource, namespace: &str, suffix: &str) -> Rela
     if !resource.name().is_empty() {
         declares.push(format!(
             "o:{}/{}/{namespace}/{}",
-            resource
-                .api_version()
-                .rsplit_once('/')
-                .map_or("", |(g, _)| g),
+            super::duplicates::group(resource.api_version()),
             resource.kind(),
             resource.name()
         ));

@@ -45,25 +45,23 @@ pub(super) fn events(text: &str) -> Option<Vec<Event<'_>>> {
     (reader.pos == reader.lines.len()).then_some(reader.events)
 }
 
-/// The scalar value of the top-level mapping's `key`, if it has exactly one
-/// such key and its value is a scalar.
+/// The scalar value of the top-level mapping's `key`, if it has the key and
+/// its value is a scalar.
 pub(super) fn top_level_scalar<'a>(events: &[Event<'a>], key: &str) -> Option<&'a str> {
     if events.first() != Some(&Event::MapStart) {
         return None;
     }
-    let mut found = None;
     let (mut depth, mut is_key) = (0usize, true);
     for pair in events[1..].windows(2) {
         match pair[0] {
             Event::MapStart | Event::SeqStart => depth += 1,
             Event::MapEnd | Event::SeqEnd => depth = depth.checked_sub(1)?,
+            // The reader refuses a mapping with a key twice: the first is the one.
             Event::Scalar { text, .. } if depth == 0 && is_key && text == key => {
-                let Event::Scalar { text: value, .. } = pair[1] else {
-                    return None;
+                return match pair[1] {
+                    Event::Scalar { text: value, .. } => Some(value),
+                    _ => None,
                 };
-                if found.replace(value).is_some() {
-                    return None;
-                }
             }
             Event::Scalar { .. } => {}
         }
@@ -72,7 +70,7 @@ pub(super) fn top_level_scalar<'a>(events: &[Event<'a>], key: &str) -> Option<&'
             is_key = !is_key;
         }
     }
-    found
+    None
 }
 
 /// Only printable characters as libyaml defines them, no tab, and CR only
@@ -261,14 +259,8 @@ impl<'a> Reader<'a> {
         let first = rest.as_bytes()[0];
         match first {
             b'"' | b'\'' => {
-                let body = &rest[1..];
-                let end = body.find(first as char)?;
-                let text = &body[..end];
-                let after = &body[end + 1..];
-                if (first == b'"' && text.contains('\\'))
-                    || (first == b'\'' && after.starts_with('\''))
-                    || !only_comment(after)
-                {
+                let (text, after) = quoted(rest)?;
+                if !only_comment(after) {
                     return None;
                 }
                 self.events.push(Event::Scalar { text, plain: false });
@@ -294,9 +286,7 @@ impl<'a> Reader<'a> {
         }
         Some(())
     }
-}
 
-impl<'a> Reader<'a> {
     /// A one-line flow sequence of scalars, `[a, "b", 'c']`, from after its
     /// `[`; returns what follows its `]`. Nested collections, keys, empty
     /// entries and anything a plain scalar in flow context might do differently
@@ -311,15 +301,7 @@ impl<'a> Reader<'a> {
         loop {
             let first = *rest.as_bytes().first()?;
             let (text, plain, after) = if first == b'"' || first == b'\'' {
-                let body = &rest[1..];
-                let end = body.find(first as char)?;
-                let text = &body[..end];
-                let after = &body[end + 1..];
-                if (first == b'"' && text.contains('\\'))
-                    || (first == b'\'' && after.starts_with('\''))
-                {
-                    return None;
-                }
+                let (text, after) = quoted(rest)?;
                 (text, false, after)
             } else {
                 let end = rest.find([',', ']'])?;
@@ -341,6 +323,20 @@ impl<'a> Reader<'a> {
             rest = after.strip_prefix(',')?.trim_start_matches(' ');
         }
     }
+}
+
+/// A one-line quoted scalar at the start of `rest` (which starts with its
+/// quote), without escapes: its text and what follows its closing quote.
+fn quoted(rest: &str) -> Option<(&str, &str)> {
+    let quote = rest.chars().next()?;
+    let body = &rest[1..];
+    let end = body.find(quote)?;
+    let (text, after) = (&body[..end], &body[end + 1..]);
+    let escaped = match quote {
+        '"' => text.contains('\\'),
+        _ => after.starts_with('\''),
+    };
+    (!escaped).then_some((text, after))
 }
 
 /// Nothing, or spaces and then a comment.

@@ -7,14 +7,15 @@
 //! Every failure is reported as `None`; the caller then reads the document with
 //! yaml_serde, which explains it.
 
-use super::block::{self, Event};
+use super::block::Event;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
 use std::fmt;
 
 /// `text` deserialized as `T`, when the fast reader accepts it and `T` reads
 /// from it; `None` otherwise.
+#[cfg(test)]
 pub(super) fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
-    from_events(&block::events(text)?)
+    from_events(&super::block::events(text)?)
 }
 
 /// A document's events deserialized as `T`, or `None`.
@@ -214,6 +215,42 @@ fn parse_float(text: &str) -> Option<f64> {
     unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// What a plain scalar with no tag resolves to, by yaml_serde's rules.
+enum Plain {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Negative(i64),
+    /// An integer beyond 64 bits (yaml_serde visits it as 128-bit).
+    Wide,
+    Float(f64),
+    Str,
+}
+
+fn resolve(text: &str) -> Plain {
+    if is_null(text) {
+        return Plain::Null;
+    }
+    if let Some(b) = parse_bool(text) {
+        return Plain::Bool(b);
+    }
+    if let Some(n) = parse_unsigned(text, u64::from_str_radix) {
+        return Plain::Unsigned(n);
+    }
+    if let Some(n) = parse_negative(text, i64::from_str_radix) {
+        return Plain::Negative(n);
+    }
+    if parse_unsigned(text, u128::from_str_radix).is_some()
+        || parse_negative(text, i128::from_str_radix).is_some()
+    {
+        return Plain::Wide;
+    }
+    match parse_float(text) {
+        Some(f) if !digits_but_not_number(text) => Plain::Float(f),
+        _ => Plain::Str,
+    }
+}
+
 /// Whether a plain scalar resolves to a string (not null, a boolean or a number).
 pub(super) fn plain_is_string(text: &str) -> bool {
     // Nulls, booleans and numbers all start with one of these: most keys and
@@ -221,45 +258,24 @@ pub(super) fn plain_is_string(text: &str) -> bool {
     let Some(first) = text.bytes().next() else {
         return false;
     };
-    if !matches!(
+    !matches!(
         first,
         b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
-    ) {
-        return true;
-    }
-    !(is_null(text)
-        || parse_bool(text).is_some()
-        || parse_unsigned(text, u128::from_str_radix).is_some()
-        || parse_negative(text, i128::from_str_radix).is_some()
-        || (!digits_but_not_number(text) && parse_float(text).is_some()))
+    ) || matches!(resolve(text), Plain::Str)
 }
 
-/// A plain scalar with no tag, resolved as yaml_serde resolves it.
+/// A plain scalar with no tag, visited as yaml_serde visits it; 128-bit
+/// integers are left to yaml_serde.
 fn visit_plain<'de, V: Visitor<'de>>(visitor: V, text: &str) -> Result<V::Value> {
-    if is_null(text) {
-        return visitor.visit_unit();
+    match resolve(text) {
+        Plain::Null => visitor.visit_unit(),
+        Plain::Bool(b) => visitor.visit_bool(b),
+        Plain::Unsigned(n) => visitor.visit_u64(n),
+        Plain::Negative(n) => visitor.visit_i64(n),
+        Plain::Wide => Err(Refused),
+        Plain::Float(f) => visitor.visit_f64(f),
+        Plain::Str => visitor.visit_str(text),
     }
-    if let Some(b) = parse_bool(text) {
-        return visitor.visit_bool(b);
-    }
-    if let Some(n) = parse_unsigned(text, u64::from_str_radix) {
-        return visitor.visit_u64(n);
-    }
-    if let Some(n) = parse_negative(text, i64::from_str_radix) {
-        return visitor.visit_i64(n);
-    }
-    // Integers beyond 64 bits (yaml_serde visits them as 128-bit) are left to it.
-    if parse_unsigned(text, u128::from_str_radix).is_some()
-        || parse_negative(text, i128::from_str_radix).is_some()
-    {
-        return Err(Refused);
-    }
-    if !digits_but_not_number(text)
-        && let Some(f) = parse_float(text)
-    {
-        return visitor.visit_f64(f);
-    }
-    visitor.visit_str(text)
 }
 
 impl<'de> de::Deserializer<'de> for &mut Events<'_, '_> {

@@ -3,6 +3,8 @@
 //! DestinationRule or other kind, and every failure located at a line, column
 //! and field.
 
+use super::block::Event;
+use super::block_de::from_events;
 use super::load::{Document, Item, LoadError, LoadErrorClass, Revision};
 use super::locate::{Pos, PositionIndex, join_index, join_key};
 use super::split::is_blank_document;
@@ -123,12 +125,16 @@ pub(super) fn parse_document(
         return doc;
     }
     let text = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    // The block reader refuses flow collections, so it needs no depth guard.
-    if let Some(item) = block_item(text) {
+    // Read once by the block reader, the events serve the typed item or the value.
+    let events = super::block::events(text);
+    if let Some(item) = events.as_deref().and_then(block_item) {
         doc.items = vec![item];
         return doc;
     }
-    if let Some(pos) = super::guard::flow_too_deep(text) {
+    // The block reader refuses flow collections, so only libyaml needs the guard.
+    if events.is_none()
+        && let Some(pos) = super::guard::flow_too_deep(text)
+    {
         doc.error = Some(LoadError {
             class: LoadErrorClass::Yaml,
             pos: shift(pos, line),
@@ -140,7 +146,7 @@ pub(super) fn parse_document(
         });
         return doc;
     }
-    let value = match read_value(text) {
+    let value = match value_of(text, events.as_deref()) {
         Ok(v) => v,
         Err(e) => {
             doc.error = Some(yaml_error(&e, text, line));
@@ -221,41 +227,22 @@ fn value_kind(v: &Value) -> &'static str {
     }
 }
 
-/// The fastest path: a plain block-YAML ServiceEntry or DestinationRule, read
-/// by the block reader and typed from its events (see [`super::block`]).
-fn block_item(text: &str) -> Option<Item> {
-    let events = super::block::events(text)?;
-    let api_version = super::block::top_level_scalar(&events, "apiVersion")?;
-    let kind = super::block::top_level_scalar(&events, "kind")?;
-    typed_item(api_version, kind, |kind| match kind {
-        IstioKind::ServiceEntry => {
-            super::block_de::from_events(&events).map(|se| Resource::ServiceEntry(Box::new(se)))
-        }
-        IstioKind::DestinationRule => {
-            super::block_de::from_events(&events).map(|dr| Resource::DestinationRule(Box::new(dr)))
-        }
-    })
-}
-
-/// The item for a ServiceEntry or DestinationRule of this type, typed by `read`.
-fn typed_item(
-    api_version: &str,
-    kind: &str,
-    read: impl FnOnce(IstioKind) -> Option<Resource>,
-) -> Option<Item> {
-    let resource = read(IstioKind::from_type(api_version, kind)?)?;
-    let metadata = match &resource {
-        Resource::ServiceEntry(se) => &se.metadata,
-        Resource::DestinationRule(dr) => &dr.metadata,
-        _ => return None,
+/// The fastest path: a plain block-YAML ServiceEntry or DestinationRule, typed
+/// from the block reader's events (see [`super::block`]).
+fn block_item(events: &[Event<'_>]) -> Option<Item> {
+    let api_version = super::block::top_level_scalar(events, "apiVersion")?;
+    let kind = super::block::top_level_scalar(events, "kind")?;
+    let resource = match IstioKind::from_type(api_version, kind)? {
+        IstioKind::ServiceEntry => Resource::ServiceEntry(Box::new(from_events(events)?)),
+        IstioKind::DestinationRule => Resource::DestinationRule(Box::new(from_events(events)?)),
     };
     Some(Item {
         list_index: None,
         list_path: Vec::new(),
         api_version: api_version.to_string(),
         kind: kind.to_string(),
-        name: metadata.name.clone().unwrap_or_default(),
-        namespace: metadata.namespace.clone(),
+        name: resource.name().to_string(),
+        namespace: resource.namespace().map(str::to_string),
         resource: Ok(resource),
     })
 }
@@ -263,7 +250,13 @@ fn typed_item(
 /// Parses one document's text into a value as kubectl reads it: YAML merge keys
 /// (`<<:`) are resolved.
 pub(super) fn read_value(text: &str) -> Result<Value, serde_yaml::Error> {
-    let mut value: Value = match super::block_de::from_str(text) {
+    value_of(text, super::block::events(text).as_deref())
+}
+
+/// [`read_value`] for a document whose block events (if the block reader took
+/// it) are already read.
+fn value_of(text: &str, events: Option<&[Event<'_>]>) -> Result<Value, serde_yaml::Error> {
+    let mut value: Value = match events.and_then(from_events) {
         Some(value) => value,
         None => serde_yaml::from_str(text)?,
     };
